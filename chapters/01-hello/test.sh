@@ -1,0 +1,80 @@
+#!/bin/sh
+# Chapter 01 tests: what each hello module logs, what modinfo says, and how
+# the module tools behave. Runs in the VM; see initramfs/wb/testlib.sh.
+. /wb/testlib.sh
+
+# load_unload MODULE REGEX: insmod then rmmod; LOG gets the kernel log
+# lines that match REGEX (other parts of the kernel may log meanwhile).
+load_unload() {
+	klog_mark
+	insmod "$1.ko" && rmmod "$1"
+	LOG=$(klog "$2")
+}
+
+load_unload hello-1 'world'
+check_eq "hello-1 logs its greeting on load and unload" \
+	"Hello, world 1
+Goodbye, world 1" "$LOG"
+
+load_unload hello-2 'hello_2'
+check_eq "hello-2 prefixes its lines with the module name (pr_fmt)" \
+	"hello_2: Hello, world 2
+hello_2: Goodbye, world 2" "$LOG"
+
+klog_mark
+insmod hello-2.ko dyndbg=+p && rmmod hello-2
+check_match "hello-2's pr_debug line appears with dyndbg=+p" \
+	"^hello_2: debug messages are on$" "$(klog hello_2)"
+
+load_unload hello-3 'hello_3'
+check_eq "hello-3 prints its __initdata value" \
+	"hello_3: Hello, world 3
+hello_3: Goodbye, world 3" "$LOG"
+
+check_eq "modinfo shows hello-4's license" "GPL" "$(modinfo -F license hello-4.ko)"
+check_eq "modinfo shows hello-4's author" "The Linux kernel module workbook" \
+	"$(modinfo -F author hello-4.ko)"
+check_eq "modinfo shows hello-4's description" "A module that describes itself" \
+	"$(modinfo -F description hello-4.ko)"
+check_eq "modinfo shows hello-4's version" "1.0" "$(modinfo -F version hello-4.ko)"
+check_match "hello-4 was built for the running kernel (vermagic)" \
+	"^$(uname -r) " "$(modinfo -F vermagic hello-4.ko)"
+
+check_eq "startstop.ko holds the functions of both source files" \
+	"startstop_start
+startstop_stop" "$(strings startstop.ko | grep -E '^startstop_st(art|op)$' | sort)"
+klog_mark
+insmod startstop.ko
+check_eq "one insmod loads one module, startstop" "startstop" \
+	"$(lsmod | grep -E '^(start|stop)' | cut -d' ' -f1)"
+check_match "start.c's init function has been freed after init (__init)" \
+	"^0$" "$(grep -c ' startstop_start' /proc/kallsyms)"
+check_match "stop.c's exit function is in the loaded module" \
+	" startstop_stop[[:space:]]+\[startstop\]" "$(grep startstop_stop /proc/kallsyms)"
+rmmod startstop
+check_eq "startstop runs start.c on load and stop.c on unload" \
+	"startstop: Hello from start.c
+startstop: Goodbye from stop.c" "$(klog startstop)"
+
+# exec keeps the pid, so the pid printed here is insmod's own.
+klog_mark
+pid=$(sh -c 'echo $$; exec insmod whoami.ko')
+check_eq "whoami reports insmod's name and pid" \
+	"whoami: loaded by \"insmod\" (pid $pid)" "$(klog whoami)"
+klog_mark
+pid=$(sh -c 'echo $$; exec rmmod whoami')
+check_eq "whoami's exit runs in rmmod's process" \
+	"whoami: unloaded by \"rmmod\" (pid $pid)" "$(klog whoami)"
+
+insmod hello-1.ko
+run insmod hello-1.ko
+check_match "a second insmod of a loaded module fails with File exists" \
+	"File exists" "$OUT"
+check_eq "... and exits non-zero" "1" "$([ "$RC" != 0 ] && echo 1)"
+rmmod hello-1
+
+check_eq "modprobe finds the chapter's modules (depmod ran)" "" \
+	"$(modprobe hello-1 2>&1 && modprobe -r hello-1 2>&1)"
+check_no_match "no chapter module is left loaded" "^(hello_|startstop|whoami)" "$(lsmod)"
+
+done_testing

@@ -1,0 +1,69 @@
+#!/bin/sh
+# Guest side of 'make test': run each chapter's test.sh and report to the host.
+#
+# Everything goes to the serial console, which the host runner reads. Lines
+# starting with "@@" belong to the protocol between this script and
+# scripts/run-tests.py; everything else is TAP from the chapter tests.
+#   @@wb begin NAME          a chapter starts
+#   @@wb stuck NAME SECS     it did not finish in time; @@stuck lines follow
+#   @@kmsg LINE              the kernel log of the chapter, forwarded
+#   @@wb taint BEFORE AFTER  /proc/sys/kernel/tainted around the chapter
+#   @@wb end NAME            the chapter is over
+#   @@wb done                all chapters are over
+set -u
+
+# Long enough for any honest chapter under TCG, short enough that a stuck one
+# is reported by us (with its kernel stacks) before the host gives up on us.
+CHAPTER_LIMIT=${WB_CHAPTER_LIMIT:-30}
+
+# Only emergencies go to the console live; the rest of the kernel log is
+# forwarded between chapters, so it never splits a TAP line.
+echo 1 >/proc/sys/kernel/printk
+# The console is also our input channel from the host: no echo, no editing.
+stty -echo 2>/dev/null
+
+# Report the processes of session $1 (the test) and their kernel stacks.
+dump_session() {
+	for stat in /proc/[0-9]*/stat; do
+		pid=${stat#/proc/}
+		pid=${pid%/stat}
+		read -r _ comm state _ _ sid _ <"$stat" 2>/dev/null || continue
+		[ "$sid" = "$1" ] || continue
+		echo "@@stuck pid $pid $comm state $state"
+		sed 's/^/@@stuck     /' "/proc/$pid/stack" 2>/dev/null
+	done
+}
+
+run_chapter() {
+	dir=$1
+	name=${dir##*/}
+	echo "@@wb begin $name"
+	dmesg -c >/dev/null
+	taint_before=$(cat /proc/sys/kernel/tainted)
+
+	# The test runs in a session of its own, so that it has no controlling
+	# terminal (as under a service manager) and can be killed as a group.
+	(cd "$dir" && exec setsid sh ./test.sh) &
+	test_pid=$!
+	(
+		sleep "$CHAPTER_LIMIT"
+		echo "@@wb stuck $name $CHAPTER_LIMIT"
+		dump_session "$test_pid"
+		kill -9 -- "-$test_pid" 2>/dev/null
+	) &
+	watchdog_pid=$!
+	wait "$test_pid"
+	kill "$watchdog_pid" 2>/dev/null
+	wait "$watchdog_pid" 2>/dev/null
+
+	dmesg -c | sed 's/^/@@kmsg /'
+	echo "@@wb taint $taint_before $(cat /proc/sys/kernel/tainted)"
+	echo "@@wb end $name"
+}
+
+for chapter in "$@"; do
+	for dir in /chapters/"$chapter"-*; do
+		[ -f "$dir/test.sh" ] && run_chapter "$dir"
+	done
+done
+echo "@@wb done"

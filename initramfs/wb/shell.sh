@@ -1,0 +1,26 @@
+#!/bin/sh
+# The interactive side of the VM: a banner, then a root shell in the chapter's
+# directory. cttyhack gives the shell the serial port as its controlling
+# terminal, so Ctrl-C and job control (&, fg, jobs) work.
+set -u
+chapter=${1:-}
+[ -n "${2:-}" ] && stty cols "$2" rows "${3:-24}" 2>/dev/null
+
+dir=/chapters
+for d in /chapters/"$chapter"-*; do
+	[ -d "$d" ] && dir=$d
+done
+name=${dir##*/}
+
+echo
+echo "=== Linux kernel module workbook: chapter $name ($(uname -r))"
+if [ -f "$dir/banner.txt" ]; then
+	sed 's/^/    /' "$dir/banner.txt"
+fi
+echo "    Kernel messages: dmesg (this console shows only errors)."
+echo "    Quit: type poweroff, or press Ctrl-A then X."
+echo
+
+cd "$dir" || cd /
+export PATH="$dir:$PATH" PS1='\w # '
+setsid cttyhack sh -l

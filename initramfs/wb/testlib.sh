@@ -1,0 +1,87 @@
+# testlib.sh: helpers for a chapter's test.sh, which sources this file.
+#
+# A test script checks what a module does and reports each check as one TAP
+# line ("ok N - what" or "not ok N - what", with "#" lines saying what was
+# expected and what was seen). The host runner turns these into the report.
+#
+#   check_eq DESC EXPECTED ACTUAL        strings are equal
+#   check_match DESC REGEX ACTUAL        ACTUAL has a line matching the ERE
+#   check_no_match DESC REGEX ACTUAL     ACTUAL has no line matching the ERE
+#   run CMD...                           run; sets OUT (stdout+stderr) and RC
+#   klog_mark / klog [REGEX]             kernel log lines since the mark (only
+#                                        those matching REGEX, if given: the
+#                                        rest of the kernel logs too)
+#   host ACTION ARGS...                  ask the host to act; reply in HOST_REPLY
+#   done_testing                         print the TAP plan; call it last
+
+T_COUNT=0
+T_FAILED=0
+
+ok() {
+	T_COUNT=$((T_COUNT + 1))
+	echo "ok $T_COUNT - $1"
+}
+
+# not_ok DESC [LINE...]: a failed check, with diagnostic lines.
+not_ok() {
+	T_COUNT=$((T_COUNT + 1))
+	T_FAILED=$((T_FAILED + 1))
+	echo "not ok $T_COUNT - $1"
+	shift
+	for line in "$@"; do
+		# A long "got" (a whole /proc file, say) is cut to its start.
+		printf '%s\n' "$line" | sed -n '1,15s/^/#   /p; 16{s/.*/#   [.. more lines cut ..]/p;q}'
+	done
+}
+
+check_eq() {
+	if [ "$2" = "$3" ]; then
+		ok "$1"
+	else
+		not_ok "$1" "expected: $2" "got:      $3"
+	fi
+}
+
+check_match() {
+	if printf '%s\n' "$3" | grep -Eq -- "$2"; then
+		ok "$1"
+	else
+		not_ok "$1" "expected a line matching: $2" "got:" "$3"
+	fi
+}
+
+check_no_match() {
+	if printf '%s\n' "$3" | grep -Eq -- "$2"; then
+		not_ok "$1" "expected no line matching: $2" "got:" "$3"
+	else
+		ok "$1"
+	fi
+}
+
+run() {
+	OUT=$("$@" 2>&1)
+	RC=$?
+}
+
+# The kernel log is cleared when a chapter starts and forwarded to the host
+# when it ends, so tests never clear it; they remember where they were.
+klog_mark() {
+	T_KLOG_MARK=$(dmesg | wc -l)
+}
+
+klog() {
+	dmesg | tail -n "+$((${T_KLOG_MARK:-0} + 1))" | sed 's/^\[[ 0-9.]*\] //' |
+		grep -E -- "${1:-.}"
+}
+
+# host ACTION ARGS...: ask the host runner to do something outside the VM,
+# such as pressing keys on the emulated keyboard, and wait for its answer.
+host() {
+	echo "@@host $*"
+	IFS= read -r HOST_REPLY </dev/console
+}
+
+done_testing() {
+	echo "1..$T_COUNT"
+	[ "$T_FAILED" = 0 ]
+}

@@ -1,0 +1,74 @@
+#!/bin/sh
+# Install the workbook's dependencies from Debian packages, and nothing else.
+#
+#   deps.sh            install every group (what 'make deps' runs)
+#   deps.sh --ensure   install only what is missing from the 'vm' group, quietly
+#                      when nothing is (what 'make test' and 'make run-qemu' run)
+#
+# Idempotent: packages already installed are left alone. apt-get runs through
+# sudo when we are not root.
+set -eu
+
+# What each group is for, so a reader knows why a package is here.
+#   vm:   boot the guest (qemu, the packaged kernel and its kbuild headers),
+#         build modules and static user tools, pack the initramfs, run the
+#         host-side test runner.
+#   docs: render the book and check it in a real browser.
+VM_PACKAGES="qemu-system-x86 linux-image-amd64 linux-headers-amd64 busybox-static
+cpio kmod xz-utils make gcc libc6-dev python3 sparse"
+DOCS_PACKAGES="asciidoctor ruby-rouge graphviz ruby-asciidoctor-pdf chromium"
+
+missing_from() {
+	for pkg in "$@"; do
+		status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
+		case "$status" in
+		*" installed") ;;
+		*) echo "$pkg" ;;
+		esac
+	done
+}
+
+as_root() {
+	if [ "$(id -u)" = 0 ]; then
+		"$@"
+	elif command -v sudo >/dev/null 2>&1; then
+		sudo "$@"
+	else
+		echo "deps.sh: not root and no sudo; as root, run:" >&2
+		echo "  apt-get update && apt-get install -y --no-install-recommends $missing" >&2
+		exit 1
+	fi
+}
+
+install_missing() {
+	# shellcheck disable=SC2086 # word splitting of the package lists is wanted
+	missing=$(missing_from "$@" | tr '\n' ' ')
+	if [ -z "${missing% }" ]; then
+		return 0
+	fi
+	if ! command -v apt-get >/dev/null 2>&1; then
+		echo "deps.sh: these Debian packages are missing and there is no apt-get: $missing" >&2
+		exit 1
+	fi
+	echo "deps.sh: installing $missing"
+	as_root apt-get update -qq
+	# shellcheck disable=SC2086
+	as_root env DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -qq --no-install-recommends $missing
+}
+
+case "${1:-all}" in
+--ensure)
+	# shellcheck disable=SC2086
+	install_missing $VM_PACKAGES
+	;;
+all)
+	# shellcheck disable=SC2086
+	install_missing $VM_PACKAGES $DOCS_PACKAGES
+	echo "deps.sh: all dependencies are installed"
+	;;
+*)
+	echo "usage: deps.sh [--ensure]" >&2
+	exit 2
+	;;
+esac

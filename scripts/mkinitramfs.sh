@@ -1,0 +1,117 @@
+#!/bin/sh
+# Pack the guest's root file system into an initramfs, without root.
+#
+#   mkinitramfs.sh OUT KVER TOOLS_DIR CHAPTER_SRC:CHAPTER_BUILD...
+#
+# The archive holds busybox (and a link per applet), initramfs/ (/init and
+# the test harness under /wb), the harness tools from TOOLS_DIR, and for each
+# chapter a directory /chapters/NAME with its modules, tools and test files.
+# The modules are also installed under /lib/modules/KVER/extra, with depmod
+# run, so that modprobe works in the guest. Nothing is done when no input
+# changed since the last run (the inputs' names, sizes and times are kept in
+# OUT.inputs).
+set -eu
+
+out=$1
+kver=$2
+tools=$3
+shift 3
+here=$(cd "$(dirname "$0")/.." && pwd)
+stage="$out.d"
+
+# Every file that goes into the archive, with its size and time.
+list_inputs() {
+	echo "$kver $*"
+	{
+		find /bin/busybox "$here/initramfs" "$tools" -type f
+		for chapter in "$@"; do
+			find "${chapter%%:*}" -maxdepth 1 -type f \( -name '*.sh' -o -name '*.txt' \)
+			find "${chapter#*:}" -maxdepth 1 -type f -name '*.ko'
+			[ ! -d "${chapter#*:}/tools" ] || find "${chapter#*:}/tools" -type f
+		done
+	} | LC_ALL=C sort | xargs stat -c '%n %s %Y'
+}
+
+list_inputs "$@" >"$out.inputs.new"
+if [ -f "$out" ] && cmp -s "$out.inputs.new" "$out.inputs"; then
+	rm -f "$out.inputs.new"
+	exit 0
+fi
+echo "  CPIO    $out"
+
+rm -rf "$stage"
+mkdir -p "$stage"/bin "$stage"/sbin "$stage"/usr/bin "$stage"/usr/sbin \
+	"$stage"/proc "$stage"/sys "$stage"/dev "$stage"/tmp "$stage"/root \
+	"$stage"/etc "$stage"/chapters "$stage/lib/modules/$kver/extra"
+
+install_busybox() {
+	cp /bin/busybox "$stage/bin/busybox"
+	for applet in $(/bin/busybox --list-full); do
+		[ -e "$stage/$applet" ] || ln -s /bin/busybox "$stage/$applet"
+	done
+}
+
+install_base() {
+	cp -R "$here/initramfs/init" "$here/initramfs/wb" "$stage/"
+	cp "$tools"/* "$stage/bin/"
+	echo "root:x:0:0:root:/root:/bin/sh" >"$stage/etc/passwd"
+	echo "student:x:1000:1000:student:/tmp:/bin/sh" >>"$stage/etc/passwd"
+	printf 'root:x:0:\nstudent:x:1000:\n' >"$stage/etc/group"
+}
+
+# install_chapter SRC BUILD: the chapter's test files from SRC, its modules
+# and tools from BUILD (debug info stripped: it is most of a .ko's size).
+install_chapter() {
+	dest="$stage/chapters/$(basename "$1")"
+	mkdir -p "$dest"
+	for f in "$1"/*.sh "$1"/*.txt; do
+		[ -f "$f" ] && cp "$f" "$dest/"
+	done
+	for ko in "$2"/*.ko; do
+		[ -f "$ko" ] || continue
+		strip --strip-debug -o "$dest/${ko##*/}" "$ko"
+		cp "$dest/${ko##*/}" "$stage/lib/modules/$kver/extra/"
+	done
+	if [ -d "$2/tools" ]; then
+		cp "$2"/tools/* "$dest/"
+	fi
+}
+
+install_modules_index() {
+	for f in modules.builtin modules.builtin.modinfo; do
+		[ -f "/lib/modules/$kver/$f" ] && cp "/lib/modules/$kver/$f" "$stage/lib/modules/$kver/"
+	done
+	: >"$stage/lib/modules/$kver/modules.order"
+	depmod -b "$stage" "$kver"
+}
+
+# The kernel opens /dev/console for /init before anything is mounted, so the
+# node must be in the archive; creating it needs root, but writing its cpio
+# header does not.
+newc_entry() { # NAME MODE RDEVMAJOR RDEVMINOR
+	namesize=$((${#1} + 1))
+	printf '070701%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X' \
+		"${5:-1}" "$2" 0 0 1 0 0 0 0 "$3" "$4" "$namesize" 0
+	printf '%s\0' "$1"
+	pad=$(((4 - (110 + namesize) % 4) % 4))
+	head -c "$pad" /dev/zero
+}
+
+pack() {
+	(cd "$stage" && find . -mindepth 1 | sed 's,^\./,,' | LC_ALL=C sort |
+		cpio --quiet -o -H newc -R 0:0) >"$out.tmp"
+	{
+		newc_entry dev/console $((0020600)) 5 1 424242
+		newc_entry TRAILER!!! 0 0 0 0
+	} >>"$out.tmp"
+	mv "$out.tmp" "$out"
+}
+
+install_busybox
+install_base
+for chapter in "$@"; do
+	install_chapter "${chapter%%:*}" "${chapter#*:}"
+done
+install_modules_index
+pack
+mv "$out.inputs.new" "$out.inputs"

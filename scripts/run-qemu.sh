@@ -1,0 +1,118 @@
+#!/bin/sh
+# Start the workbook VM. Every way of booting it (make run-qemu, make test,
+# make bench, the KVM probe) comes through here, so the QEMU command line
+# exists once.
+#
+#   run-qemu.sh shell NN          root shell on the serial console, chapter NN
+#   run-qemu.sh test NN[,MM...]   run those chapters' tests; stdio carries the
+#                                 test protocol (scripts/run-tests.py reads it)
+#
+# Environment:
+#   ACCEL=auto|kvm|tcg   auto uses KVM only if a guest really boots under it
+#   KVER=R               kernel release (default: scripts/kernel.sh decides)
+#   WB_QMP=PATH          also open a QMP socket there (host-side test steps)
+#   WB_INITRAMFS=PATH    initramfs to boot (the Makefile sets it)
+set -eu
+
+here=$(cd "$(dirname "$0")/.." && pwd)
+build="$here/build"
+mode=${1:-shell}
+chapters=${2:-01}
+accel_cache="$build/accel"
+
+kver=$(KVER=${KVER:-} "$here/scripts/kernel.sh")
+initramfs=${WB_INITRAMFS:-$build/initramfs-all.cpio}
+
+# The uncompressed kernel boots through QEMU's PVH entry, about 3 s faster
+# under TCG than the bzImage. The Makefile extracts it; without it we fall
+# back to the bzImage.
+kernel_image() {
+	if [ -f "$build/vmlinux-$kver" ]; then
+		echo "$build/vmlinux-$kver"
+	else
+		echo "/boot/vmlinuz-$kver"
+	fi
+}
+
+# qemu ACCEL APPEND [EXTRA QEMU ARGS...]: the one QEMU command line.
+#  - pc machine: chapters 07 and 08 need its i8042 PS/2 controller.
+#  - no disk, no network, no reboot: a panic (panic=-1) ends QEMU.
+#  - soft lockups panic, so a module spinning forever ends the VM with a
+#    report instead of hanging it.
+qemu() {
+	accel=$1
+	append=$2
+	shift 2
+	exec qemu-system-x86_64 -M pc -accel "$accel" -m 256M -smp 1 \
+		-nodefaults -no-user-config -nic none -no-reboot \
+		-kernel "$(kernel_image)" -initrd "$initramfs" \
+		-append "console=ttyS0 quiet panic=-1 softlockup_panic=1 $append" \
+		"$@"
+}
+
+# Does a guest boot under KVM? On some hosts /dev/kvm exists but cannot run
+# a stock kernel, and the guest hangs silently; a deadline tells us.
+kvm_boots() {
+	[ -r /dev/kvm ] && [ -w /dev/kvm ] || return 1
+	timeout 5 "$0" probe </dev/null 2>/dev/null | grep -q "wb: probe ok"
+}
+
+choose_accel() {
+	case "${ACCEL:-auto}" in
+	kvm | tcg)
+		echo "$ACCEL"
+		return
+		;;
+	auto) ;;
+	*)
+		echo "run-qemu.sh: ACCEL must be auto, kvm or tcg" >&2
+		exit 2
+		;;
+	esac
+	if [ -f "$accel_cache" ] && [ "$(cut -d' ' -f1 "$accel_cache")" = "$kver" ]; then
+		cut -d' ' -f2 "$accel_cache"
+		return
+	fi
+	mkdir -p "$build"
+	if kvm_boots; then
+		echo "$kver kvm" >"$accel_cache"
+		echo kvm
+	else
+		echo "$kver tcg" >"$accel_cache"
+		[ -e /dev/kvm ] && echo "run-qemu.sh: KVM did not boot a guest within 5 s; using TCG (verdict cached in build/accel)" >&2
+		echo tcg
+	fi
+}
+
+if [ ! -f "$initramfs" ]; then
+	echo "run-qemu.sh: $initramfs is missing; run 'make' first" >&2
+	exit 1
+fi
+
+case "$mode" in
+probe)
+	qemu kvm "wb.mode=probe" -display none -serial stdio -monitor none
+	;;
+test)
+	set -- -display none -serial stdio -monitor none -msg timestamp=on \
+		-trace ps2_set_ledstate
+	if [ -n "${WB_QMP:-}" ]; then
+		set -- "$@" -qmp "unix:$WB_QMP,server=on,wait=off"
+	fi
+	qemu "$(choose_accel)" "wb.mode=test wb.ch=$chapters" "$@"
+	;;
+shell)
+	size=""
+	if [ -t 0 ] && size=$(stty size 2>/dev/null); then
+		size="wb.rows=${size% *} wb.cols=${size#* }"
+	fi
+	accel=$(choose_accel)
+	echo "run-qemu.sh: booting chapter $chapters ($kver, $accel); quit with Ctrl-A X"
+	qemu "$accel" "wb.mode=shell wb.ch=$chapters $size" \
+		-display none -serial mon:stdio
+	;;
+*)
+	echo "usage: run-qemu.sh shell NN | test NN[,MM...]" >&2
+	exit 2
+	;;
+esac
