@@ -18,6 +18,9 @@ answer goes back on the guest's console input. Actions:
     send-keys QCODE...   press and release keys on the PS/2 keyboard (QMP)
     led-log begin|end    LED states the guest set on the emulated keyboard
                          between begin and end, as "SECONDS:STATE" pairs
+    console-mark         remember where the console output is now
+    console-seen TEXT    "yes" if a console line equal to TEXT appeared
+                         since console-mark, else "no"
 """
 
 import json
@@ -213,6 +216,15 @@ class Runner:
                 begin = self.led_begin or 0
                 reply = " ".join(f"{t - begin:.3f}:{s}"
                                  for t, s in self.leds if t >= begin)
+            elif action == "console-mark":
+                self.console_mark = len(self.console)
+                reply = "ok"
+            elif action == "console-seen":
+                # The serial port keeps order: what the guest wrote before
+                # asking has been read already.
+                text = " ".join(args)
+                seen = self.console[getattr(self, "console_mark", 0):]
+                reply = "yes" if any(l.strip() == text for l in seen) else "no"
             elif action == "ping":
                 reply = "pong"
             else:
