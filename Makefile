@@ -71,8 +71,9 @@ all: initramfs
 modules: $(addprefix module-,$(CHAPTERS))
 module-%:
 	@mkdir -p $(BUILD)/ch/$*
-	@cp -pu $(wildcard chapters/$*/*.[ch] chapters/$*/Kbuild) $(BUILD)/ch/$*/
-	$(Q)$(MAKE) --no-print-directory -C $(KDIR) M=$(CURDIR)/$(BUILD)/ch/$* $(KBUILD_FLAGS) modules
+	$(if $(wildcard chapters/$*/Kbuild),\
+	@cp -pu $(wildcard chapters/$*/*.[ch] chapters/$*/Kbuild) $(BUILD)/ch/$*/ && \
+	$(MAKE) --no-print-directory -C $(KDIR) M=$(CURDIR)/$(BUILD)/ch/$* $(KBUILD_FLAGS) modules)
 
 # User tools: static, so the initramfs needs no C library; they see the
 # chapter's headers (shared with its module) through -I.
