@@ -12,7 +12,7 @@ CHAPTERS := $(if $(CH),$(foreach n,$(CH),$(filter $(n)-%,$(ALL_CHAPTERS))),$(ALL
 # do not rebuild each other's.
 SELECTION := $(if $(CH),$(subst $(eval) ,-,$(strip $(CH))),all)
 
-.PHONY: all help deps test run-qemu bench sparse docs clean
+.PHONY: all help deps test run-qemu bench sparse docs pdf docs-check clean
 .DEFAULT_GOAL := all
 
 help:
@@ -23,6 +23,8 @@ help:
 	@echo 'make bench            time an empty boot and a full make test (medians)'
 	@echo 'make sparse           build every module with the sparse checker (C=2)'
 	@echo 'make docs             render the book to $(BUILD)/docs/html'
+	@echo 'make pdf              render the book to one PDF in $(BUILD)/docs'
+	@echo 'make docs-check       open the rendered book in headless Chromium and check it'
 	@echo 'make clean            remove $(BUILD)/'
 	@echo 'Variables: CH=NN, ACCEL=auto|kvm|tcg, KVER=<release>, KDIR=<kbuild dir>, V=1'
 
@@ -32,8 +34,11 @@ deps:
 clean:
 	rm -rf $(BUILD)
 
-docs:
-	@echo 'make docs: the book is not written yet; see docs/README.md'
+# The book: docs/build.sh renders it (html, pdf) and checks the rendered
+# pages in a headless browser (check).
+docs pdf docs-check:
+	@scripts/deps.sh --ensure-docs
+	@docs/build.sh $(patsubst docs,html,$(patsubst docs-check,check,$@))
 
 ifeq ($(CH)$(CHAPTERS),$(CH))
 $(error CH=$(CH): no such chapter; the chapters are $(ALL_CHAPTERS))

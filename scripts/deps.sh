@@ -4,6 +4,7 @@
 #   deps.sh            install every group (what 'make deps' runs)
 #   deps.sh --ensure   install only what is missing from the 'vm' group, quietly
 #                      when nothing is (what 'make test' and 'make run-qemu' run)
+#   deps.sh --ensure-docs   the same for the 'docs' group (what 'make docs' runs)
 #
 # Idempotent: packages already installed are left alone. apt-get runs through
 # sudo when we are not root.
@@ -62,13 +63,17 @@ case "${1:-all}" in
 	# shellcheck disable=SC2086
 	install_missing $VM_PACKAGES
 	;;
+--ensure-docs)
+	# shellcheck disable=SC2086
+	install_missing $DOCS_PACKAGES
+	;;
 all)
 	# shellcheck disable=SC2086
 	install_missing $VM_PACKAGES $DOCS_PACKAGES
 	echo "deps.sh: all dependencies are installed"
 	;;
 *)
-	echo "usage: deps.sh [--ensure]" >&2
+	echo "usage: deps.sh [--ensure|--ensure-docs]" >&2
 	exit 2
 	;;
 esac
