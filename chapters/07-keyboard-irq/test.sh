@@ -1,0 +1,93 @@
+#!/bin/sh
+# Chapter 07 tests: kbdirq shares IRQ 1 with i8042, sees every key the host
+# presses on the emulated PS/2 keyboard, logs them from its bottom half, and
+# leaves the keyboard working for the console. Runs in the VM.
+. /wb/testlib.sh
+
+# Set-1 make codes of the QEMU qcodes we press (i8042 translates the
+# keyboard's set 2 into set 1); a release is the same code with bit 7 set.
+make_code() {
+	case $1 in
+	a) echo 1e ;; s) echo 1f ;; d) echo 20 ;; f) echo 21 ;;
+	h) echo 23 ;; i) echo 17 ;; ret) echo 1c ;;
+	*) echo "make_code: no code for $1" >&2 ;;
+	esac
+}
+
+# What kbdirq should log for these keys, each pressed then released.
+expected_log() {
+	for k in "$@"; do
+		echo "kbdirq: scan code 0x$(make_code "$k") pressed"
+		echo "kbdirq: scan code 0x$(make_code "$k") released"
+	done
+}
+
+irq1_line() { grep -E '^ *1:' /proc/interrupts; }
+irq1_count() { irq1_line | awk '{ print $2 }'; }
+counter() { awk -v k="$1:" '$1 == k { print $2 }' /proc/kbdirq; }
+
+# wait_klog REGEX N: wait (at most 5 s) until N log lines match REGEX.
+wait_klog() {
+	i=0
+	while [ "$(klog "$1" | wc -l)" -lt "$2" ] && [ $i -lt 100 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+}
+
+# type_line WHEN: the host types "h i ret"; a reader on tty1 (the
+# foreground console) must get the line "hi".
+type_line() {
+	rm -f /tmp/ttyline.out
+	./ttyline /dev/tty1 5000 >/tmp/ttyline.out 2>&1 &
+	reader=$!
+	i=0
+	until grep -q '^ready$\|^error' /tmp/ttyline.out 2>/dev/null || [ $i -ge 100 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+	host send-keys h i ret
+	wait $reader
+	check_eq "keys typed $1 still reach the console (tty1 reads \"hi\")" \
+		"ready
+line: hi" "$(cat /tmp/ttyline.out)"
+}
+
+check_no_match "before loading, IRQ 1 belongs to i8042 alone" "kbdirq" "$(irq1_line)"
+
+klog_mark
+run insmod kbdirq.ko
+check_eq "kbdirq loads" "0" "$RC"
+check_match "/proc/interrupts lists kbdirq on IRQ 1 beside i8042" \
+	"i8042, kbdirq$" "$(irq1_line)"
+
+irqs0=$(irq1_count)
+KEYS="a s d f"
+host send-keys $KEYS
+check_eq "the host pressed the keys" "ok" "$HOST_REPLY"
+n=$(($(echo $KEYS | wc -w) * 2))
+wait_klog 'kbdirq: scan code' $n
+check_eq "the bottom half logs each key of '$KEYS': press then release, in order" \
+	"$(expected_log $KEYS)" "$(klog 'kbdirq: scan code')"
+
+check_eq "/proc/kbdirq counts 4 presses" "4" "$(counter presses)"
+check_eq "/proc/kbdirq counts 4 releases" "4" "$(counter releases)"
+check_eq "the filter saw 8 keyboard bytes, one per press or release" "8" "$(counter bytes)"
+check_eq "no byte was dropped from the fifo" "0" "$(counter dropped)"
+check_eq "the shared handler ran once for every IRQ 1 interrupt (its count = /proc/interrupts)" \
+	"$(($(irq1_count) - irqs0))" "$(counter interrupts)"
+
+type_line "while kbdirq is loaded"
+
+klog_mark
+run rmmod kbdirq
+check_eq "kbdirq unloads" "0" "$RC"
+check_eq "it says goodbye" "kbdirq: stopped watching the keyboard" "$(klog kbdirq)"
+check_no_match "after rmmod, IRQ 1 no longer lists kbdirq" "kbdirq" "$(irq1_line)"
+check_match "... and i8042 still has it" "i8042$" "$(irq1_line)"
+check_eq "/proc/kbdirq is gone" "no" "$([ -e /proc/kbdirq ] && echo yes || echo no)"
+
+type_line "after rmmod"
+check_no_match "nothing logs scancodes after rmmod" "scan code" "$(klog kbdirq)"
+
+done_testing
