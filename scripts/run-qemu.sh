@@ -46,7 +46,7 @@ qemu() {
 	exec qemu-system-x86_64 -M pc -accel "$accel" -m 256M -smp 1 \
 		-nodefaults -no-user-config -nic none -no-reboot \
 		-kernel "$(kernel_image)" -initrd "$initramfs" \
-		-append "console=ttyS0 quiet panic=-1 softlockup_panic=1 $append" \
+		-append "console=ttyS0 quiet panic=-1 softlockup_panic=1 watchdog_thresh=5 $append" \
 		"$@"
 }
 

@@ -58,7 +58,7 @@ class Chapter:
     def __init__(self, name):
         self.name = name
         self.tests = []        # (passed, description, [diagnostic lines])
-        self.trouble = []      # console line numbers or [lines]: see excerpts()
+        self.trouble = []      # line numbers, [lines], ("stuck", n): see excerpts()
         self.planned = False
         self.finished = False
 
@@ -186,9 +186,9 @@ class Runner:
             print(f"{self.current}", flush=True)
         elif what == "stuck":
             self.chapters[self.current].trouble += [
-                [f"the chapter did not finish within {words[2]} s; "
-                 "its processes and their kernel stacks:"],
-                len(self.console)]
+                [f"the test was stopped after {words[2]} s (too long, or "
+                 "stuck after an oops); its processes and kernel stacks:"],
+                ("stuck", len(self.console))]
         elif what == "taint":
             new = int(words[2]) & ~int(words[1]) & ~ALLOWED_TAINT
             if new:
@@ -234,17 +234,24 @@ class Runner:
         self.proc.stdin.write((reply + "\n").encode())
         self.proc.stdin.flush()
 
-    def excerpts(self, trouble, after=20):
+    def excerpts(self, trouble, after=30):
         """Turn trouble (console line numbers or ready-made line lists) into
-        at most three excerpts, skipping lines already quoted."""
-        out, quoted = [], -1
+        at most three excerpts. A kernel report often shows up twice (live
+        on the console and again in the forwarded log): quote it once."""
+        out, quoted = [], set()
         for t in trouble:
             if isinstance(t, list):
                 out.append(t)
-            elif t > quoted:
-                lines = self.console[max(0, t - 1):t + after]
-                out.append([re.sub(r"^@@(kmsg|stuck) ", "", l) for l in lines])
-                quoted = t + after
+                continue
+            if isinstance(t, tuple):      # the lines of a stuck report
+                out[-1] = out[-1] + [l[len("@@stuck "):] for l in
+                                     self.console[t[1]:] if l.startswith("@@stuck ")]
+                continue
+            lines = [re.sub(r"^@@(kmsg|stuck) ", "", l)
+                     for l in self.console[t:t + after]]
+            if lines and lines[0] not in quoted:
+                out.append(lines)
+                quoted.update(lines)
         return out[:3]
 
     # --- reporting -------------------------------------------------------

@@ -34,6 +34,26 @@ dump_session() {
 	done
 }
 
+# watchdog NAME PID TAINT: end the test in session PID if it runs too long,
+# or soon after the kernel oopsed (taint flag D, 128): a process that oopsed
+# inside the kernel may have left locks held that the rest of the test then
+# waits on forever.
+watchdog() {
+	waited=0
+	grace=$CHAPTER_LIMIT
+	while [ "$waited" -lt "$grace" ]; do
+		sleep 1
+		waited=$((waited + 1))
+		if [ "$grace" = "$CHAPTER_LIMIT" ] &&
+			[ $(($(cat /proc/sys/kernel/tainted) & ~$3 & 128)) != 0 ]; then
+			grace=$((waited + 3))
+		fi
+	done
+	echo "@@wb stuck $1 $waited"
+	dump_session "$2"
+	kill -9 -- "-$2" 2>/dev/null
+}
+
 run_chapter() {
 	dir=$1
 	name=${dir##*/}
@@ -45,12 +65,7 @@ run_chapter() {
 	# terminal (as under a service manager) and can be killed as a group.
 	(cd "$dir" && exec setsid sh ./test.sh) &
 	test_pid=$!
-	(
-		sleep "$CHAPTER_LIMIT"
-		echo "@@wb stuck $name $CHAPTER_LIMIT"
-		dump_session "$test_pid"
-		kill -9 -- "-$test_pid" 2>/dev/null
-	) &
+	watchdog "$name" "$test_pid" "$taint_before" &
 	watchdog_pid=$!
 	wait "$test_pid"
 	kill "$watchdog_pid" 2>/dev/null
