@@ -125,7 +125,7 @@ check_match "a period of 20 s is refused with EINVAL" "Invalid argument" "$OUT"
 # logged twice, so compare distinct lines.
 check_eq "the log says why the periods were refused" \
 	"sched: period_ms=0 is out of range (10..10000)
-timer_ctx: period_ms=20000 is out of range (10..10000)" "$(klog 'period_ms=' | uniq)"
+timer_ctx: period_ms=20000 is out of range (10..10000)" "$(klog 'period_ms=' | awk '!seen[$0]++')"
 
 # --- 20 load/unload cycles --------------------------------------------------
 
