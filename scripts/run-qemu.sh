@@ -6,6 +6,7 @@
 #   run-qemu.sh shell NN          root shell on the serial console, chapter NN
 #   run-qemu.sh test NN[,MM...]   run those chapters' tests; stdio carries the
 #                                 test protocol (scripts/run-tests.py reads it)
+#   run-qemu.sh accel             print the accelerator auto would choose
 #
 # Environment:
 #   ACCEL=auto|kvm|tcg   auto uses KVM only if a guest really boots under it
@@ -90,6 +91,9 @@ if [ ! -f "$initramfs" ]; then
 fi
 
 case "$mode" in
+accel)
+	choose_accel
+	;;
 probe)
 	qemu kvm "wb.mode=probe" -display none -serial stdio -monitor none
 	;;
