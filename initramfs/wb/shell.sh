@@ -22,5 +22,5 @@ echo "    Quit: type poweroff, or press Ctrl-A then X."
 echo
 
 cd "$dir" || cd /
-export PATH="$dir:$PATH" PS1='\w # '
+export PATH="$dir:$PATH" PS1='\w # ' ENV=/wb/profile
 setsid cttyhack sh -l
