@@ -10,7 +10,9 @@
 
 static int __init hello_init(void)
 {
+	/* TODO 1: log "Hello, world 1" at the info level */
 	pr_info("Hello, world 1\n");
+	/* END TODO */
 
 	/* Non-zero would make insmod fail and the module be thrown away. */
 	return 0;
@@ -18,7 +20,9 @@ static int __init hello_init(void)
 
 static void __exit hello_exit(void)
 {
+	/* TODO 2: log "Goodbye, world 1" at the info level */
 	pr_info("Goodbye, world 1\n");
+	/* END TODO */
 }
 
 module_init(hello_init);

@@ -12,7 +12,9 @@
 
 static void __exit startstop_stop(void)
 {
+	/* TODO 4: say goodbye from this second source file */
 	pr_info("Goodbye from stop.c\n");
+	/* END TODO */
 }
 
 module_exit(startstop_stop);
