@@ -1,0 +1,82 @@
+#!/bin/sh
+# Render the workbook and check the result. The Makefile calls it:
+#
+#   docs/build.sh html    make docs:       build/docs/html/ (one page per part)
+#   docs/build.sh pdf     make pdf:        build/docs/workbook.pdf
+#   docs/build.sh check   make docs-check: render the HTML, then open two pages
+#                         in headless Chromium, check them, screenshot them
+#
+# Everything it writes is under build/docs/. It fails on any asciidoctor
+# warning, a missing include or chapter, a broken cross-reference and a broken
+# local link, naming the file at fault.
+#
+# For working on the book before every chapter exists, DOCS_CHAPTERS=<dir>
+# renders the chapters from another directory laid out like chapters/.
+set -eu
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+DOCS=$ROOT/docs
+OUT=$ROOT/build/docs
+GEN=$OUT/gen
+HTML=$OUT/html
+DIAGRAMS=$OUT/diagrams
+PDF=$OUT/workbook.pdf
+
+say() { echo "docs: $*"; }
+die() { echo "docs: error: $*" >&2; exit 1; }
+
+need() {
+	for tool in "$@"; do
+		command -v "$tool" >/dev/null 2>&1 ||
+			die "$tool is missing; 'make deps' (or scripts/deps.sh --ensure-docs) installs it"
+	done
+}
+
+# Each docs/diagrams/NAME.dot becomes build/docs/diagrams/NAME.svg.
+render_diagrams() {
+	need dot
+	mkdir -p "$DIAGRAMS"
+	for dotfile in "$DOCS"/diagrams/*.dot; do
+		name=$(basename "$dotfile" .dot)
+		dot -Tsvg "$dotfile" -o "$DIAGRAMS/$name.svg" ||
+			die "docs/diagrams/$name.dot: graphviz failed"
+	done
+}
+
+build_html() {
+	need ruby asciidoctor python3
+	render_diagrams
+	rm -rf "$HTML" "$GEN"
+	ruby "$DOCS/tools/render.rb" html "$ROOT" "$GEN" "$HTML" "$DIAGRAMS"
+	python3 "$DOCS/tools/linkcheck.py" "$HTML" "$ROOT"
+	say "HTML book: ${HTML#"$ROOT"/}/index.html"
+}
+
+build_pdf() {
+	need ruby asciidoctor-pdf
+	render_diagrams
+	ruby "$DOCS/tools/render.rb" gen "$ROOT" "$GEN"
+	chapters=${DOCS_CHAPTERS:-$ROOT/chapters}
+	asciidoctor-pdf --failure-level WARN --safe-mode unsafe \
+		-a chapters="$chapters" -a wb-gen="$GEN" -a diagramsdir="$DIAGRAMS" \
+		-a toc -a media=screen \
+		-o "$PDF" "$DOCS/index.adoc"
+	[ -s "$PDF" ] || die "asciidoctor-pdf wrote no ${PDF#"$ROOT"/}"
+	say "PDF book: ${PDF#"$ROOT"/} ($(wc -c <"$PDF") bytes)"
+}
+
+build_check() {
+	need chromium python3
+	build_html
+	python3 "$DOCS/tools/browser-check.py" "$HTML" "$OUT"
+}
+
+case "${1:-}" in
+html) build_html ;;
+pdf) build_pdf ;;
+check) build_check ;;
+*)
+	echo "usage: docs/build.sh html|pdf|check" >&2
+	exit 2
+	;;
+esac
