@@ -66,20 +66,26 @@ static const struct kernel_param_ops race_delay_ops = {
 module_param_cb(race_delay_us, &race_delay_ops, &race_delay_us, 0644);
 
 /* tag::store[] */
+/* Add a message to the history; the caller holds rw_lock. */
+static void rw_remember(const char *text, size_t len)
+{
+	/* TODO 4: copy text into the next rw_hist slot (the oldest one), numbered ++rw_count */
+	struct rw_entry *e = &rw_hist[rw_count % RW_HISTORY];
+
+	e->seq = ++rw_count;
+	memcpy(e->text, text, len);
+	e->text[len] = '\0';
+	/* END TODO */
+}
+
 /* Store one message; the caller holds rw_lock. */
 static void rw_store(const char *text, size_t len)
 {
-	struct rw_entry *e;
-
 	memcpy(rw_msg, text, len);
 	if (race_delay_us)
 		fsleep(race_delay_us);
 	rw_len = len;
-
-	e = &rw_hist[rw_count % RW_HISTORY];
-	e->seq = ++rw_count;
-	memcpy(e->text, text, len);
-	e->text[len] = '\0';
+	rw_remember(text, len);
 }
 /* end::store[] */
 
@@ -94,29 +100,25 @@ static ssize_t rw_write(struct file *file, const char __user *buf,
 			size_t count, loff_t *ppos)
 {
 	char text[RW_MAX] = "";
-	size_t len = 0;
+	size_t len = count;
 
 	/* An empty write changes nothing, like one to a regular file. */
 	if (!count)
 		return 0;
-
-	/* TODO 3: refuse more than RW_MAX bytes (-EINVAL), copy them in (-EFAULT), drop one trailing newline */
 	if (count > RW_MAX)
 		return -EINVAL;
+
+	/* TODO 3: copy the count bytes at buf into text (-EFAULT if that fails); drop one trailing newline from len */
 	/* Copy before taking the lock: a fault on buf may sleep. */
 	if (copy_from_user(text, buf, count))
 		return -EFAULT;
-	len = count;
 	if (text[len - 1] == '\n')
 		len--;
 	/* END TODO */
 
-	/* TODO 4: store the text with rw_store(), holding rw_lock */
 	mutex_lock(&rw_lock);
 	rw_store(text, len);
 	mutex_unlock(&rw_lock);
-	/* END TODO */
-
 	return count;
 }
 /* end::write[] */
@@ -225,9 +227,9 @@ static void hist_stop(struct seq_file *m, void *v)
 
 static int hist_show(struct seq_file *m, void *v)
 {
+	/* TODO 5: print a header line for SEQ_START_TOKEN, else the entry v points to as "<seq>  <text>" */
 	const struct rw_entry *e = v;
 
-	/* TODO 5: print a header line for SEQ_START_TOKEN, else "<seq> <text>" */
 	if (v == SEQ_START_TOKEN)
 		seq_puts(m, "  seq  input\n");
 	else
