@@ -59,7 +59,7 @@ static size_t chardev_snapshot(char *buf)
 /* tag::open[] */
 static int chardev_open(struct inode *inode, struct file *file)
 {
-	/* TODO 1: let one opener in at a time: claim chardev_busy atomically or fail with -EBUSY */
+	/* TODO 1: one opener at a time: claim chardev_busy atomically, or -EBUSY */
 	if (atomic_cmpxchg(&chardev_busy, 0, 1))
 		return -EBUSY;
 	/* END TODO */
@@ -68,9 +68,8 @@ static int chardev_open(struct inode *inode, struct file *file)
 
 static int chardev_release(struct inode *inode, struct file *file)
 {
-	/* TODO 2: give the device back, so that the next open succeeds */
+	/* Give the device back, so that the next open succeeds. */
 	atomic_set(&chardev_busy, 0);
-	/* END TODO */
 	return 0;
 }
 /* end::open[] */
@@ -80,7 +79,7 @@ static ssize_t chardev_read(struct file *file, char __user *buf, size_t count,
 			    loff_t *ppos)
 {
 	ssize_t ret = 0;
-	/* TODO 3: copy at most count bytes of the message, from *ppos on, to buf; advance *ppos */
+	/* TODO 2: copy up to count bytes of the message from *ppos on to buf; advance *ppos */
 	char kbuf[CHARDEV_MSG_MAX];
 	size_t len = chardev_snapshot(kbuf);
 
@@ -181,7 +180,7 @@ static long chardev_get_msg(struct chardev_msg __user *uarg)
 static long chardev_get_nth(u32 __user *uarg)
 {
 	long ret = 0;
-	/* TODO 4: read n from uarg; -EINVAL unless n < chardev_len; write byte n back to uarg */
+	/* TODO 3: read n from uarg; -EINVAL unless n < chardev_len; put byte n back */
 	u32 n;
 	u8 byte = 0;
 

@@ -23,10 +23,17 @@
 
 static struct proc_dir_entry *sleep_entry;
 
-/* 1 while a process has the file open; the waiters' condition. */
-static atomic_t sleep_busy = ATOMIC_INIT(0);
-/* The processes waiting for the file. */
-static DECLARE_WAIT_QUEUE_HEAD(sleep_waitq);
+/*
+ * Who may open the file: busy is 1 while a process has it open, and the
+ * processes waiting for it sleep on waitq.
+ */
+static struct {
+	atomic_t busy;
+	wait_queue_head_t waitq;
+} sleep_gate = {
+	.busy	= ATOMIC_INIT(0),
+	.waitq	= __WAIT_QUEUE_HEAD_INITIALIZER(sleep_gate.waitq),
+};
 
 /* Only the holder uses the message, but it may share the file (fork). */
 static DEFINE_MUTEX(sleep_lock);
@@ -40,7 +47,7 @@ static size_t sleep_len = sizeof("nobody has written here yet\n") - 1;
  */
 static bool sleep_claim(void)
 {
-	return atomic_cmpxchg(&sleep_busy, 0, 1) == 0;
+	return atomic_cmpxchg(&sleep_gate.busy, 0, 1) == 0;
 }
 
 /* tag::open[] */
@@ -57,12 +64,14 @@ static int sleep_open(struct inode *inode, struct file *file)
 	if (!try_module_get(THIS_MODULE))
 		return -ENODEV;
 
-	/* TODO 1: take the file, or fail with -EAGAIN (O_NONBLOCK), or sleep (interruptibly, one waiter woken at a time) until sleep_claim() succeeds */
-	if (file->f_flags & O_NONBLOCK)
+	if (file->f_flags & O_NONBLOCK) {
+		/* The caller would rather fail than wait. */
 		ret = sleep_claim() ? 0 : -EAGAIN;
-	else
-		ret = wait_event_interruptible_exclusive(sleep_waitq, sleep_claim());
-	/* END TODO */
+	} else {
+		/* TODO 1: sleep (interruptibly, exclusively) on sleep_gate.waitq until sleep_claim() */
+		ret = wait_event_interruptible_exclusive(sleep_gate.waitq, sleep_claim());
+		/* END TODO */
+	}
 
 	/* No file, so no release will come to drop the reference. */
 	if (ret)
@@ -72,9 +81,9 @@ static int sleep_open(struct inode *inode, struct file *file)
 
 static int sleep_release(struct inode *inode, struct file *file)
 {
-	/* TODO 2: give the file back and wake up one process waiting for it */
-	atomic_set(&sleep_busy, 0);
-	wake_up(&sleep_waitq);
+	atomic_set(&sleep_gate.busy, 0);
+	/* TODO 2: wake up a process waiting for the file */
+	wake_up(&sleep_gate.waitq);
 	/* END TODO */
 	module_put(THIS_MODULE);
 	return 0;

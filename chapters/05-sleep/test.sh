@@ -23,12 +23,15 @@ wchan() {
 	cat "/proc/$1/wchan" 2>/dev/null
 }
 
-# wait_asleep PID: wait (5 s at most) until PID sleeps in sleep_open().
+# wait_asleep PID [FILE]: wait (5 s at most) until PID sleeps in
+# sleep_open(). Give up early if PID has exited or printed to FILE: then it
+# did not sleep (a broken module), and waiting on would waste the time limit.
 wait_asleep() {
 	i=0
 	until [ "$(wchan "$1")" = sleep_open ]; do
 		i=$((i + 1))
-		[ "$i" -le 100 ] || return 1
+		[ "$i" -le 100 ] && kill -0 "$1" 2>/dev/null || return 1
+		[ -z "$2" ] || [ ! -s "$2" ] || return 1
 		sleep 0.05
 	done
 }
@@ -80,7 +83,7 @@ check_eq "B, opening with O_NONBLOCK while A holds it, gets EAGAIN" \
 # C blocks in open until A closes. This is "cat $F &" from the banner.
 cat $F >/tmp/c.out 2>&1 &
 C=$!
-wait_asleep $C
+wait_asleep $C /tmp/c.out
 check_eq "C, opening normally, sleeps in sleep_open()" "sleep_open" "$(wchan $C)"
 check_eq "... in an interruptible sleep (state S)" "S" "$(state $C)"
 check_eq "... and holds a module reference while it sleeps" "2" "$(refcnt)"
@@ -88,7 +91,7 @@ check_eq "... and holds a module reference while it sleeps" "2" "$(refcnt)"
 # D sleeps too, and is interrupted by SIGINT.
 ./sleeper $F >/tmp/d.out 2>&1 &
 D=$!
-wait_asleep $D
+wait_asleep $D /tmp/d.out
 kill -INT $D
 wait $D
 check_eq "D, asleep in open, is interrupted by SIGINT: open fails with EINTR" \
@@ -118,9 +121,11 @@ check_eq "0.3 s later C still sleeps in sleep_open() and has printed nothing" \
 
 kill $A
 wait $A
-wait $C
+wait_line /tmp/c.out "from the test"
 check_eq "once A has closed the file, C wakes up, opens it and reads it" \
 	"from the test" "$(cat /tmp/c.out)"
+kill $C 2>/dev/null
+wait $C
 check_eq "everybody has closed: no module reference is left" "0" "$(refcnt)"
 
 # Several sleepers: each close lets exactly one of them in.
@@ -131,7 +136,7 @@ WAITERS=
 for n in 1 2 3; do
 	bg_hold "w$n"
 	eval "W$n=$PID"
-	wait_asleep $PID
+	wait_asleep $PID "/tmp/w$n.out"
 	WAITERS="$WAITERS $n"
 done
 for round in 1 2 3; do
@@ -145,7 +150,7 @@ for round in 1 2 3; do
 		for n in $WAITERS; do
 			grep -qx open "/tmp/w$n.out" && GOT="$GOT $n"
 		done
-		[ -n "$GOT" ] || [ "$i" -gt 100 ] && break
+		[ -n "$GOT" ] || [ "$i" -gt 40 ] && break
 		i=$((i + 1))
 		sleep 0.05
 	done

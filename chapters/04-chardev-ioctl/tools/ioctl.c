@@ -98,11 +98,15 @@ static int demo(int fd)
 	if (set_msg(fd, "Message passed by ioctl") || get_msg(fd, CHARDEV_MSG_MAX))
 		return 1;
 	printf("nth: ");
-	for (n = 0;; n++) {
+	for (n = 0; n <= CHARDEV_MSG_MAX; n++) {
 		arg = n;
 		if (ioctl(fd, CHARDEV_IOC_GET_NTH_BYTE, &arg))
 			break;
 		putchar(arg);
+	}
+	if (n > CHARDEV_MSG_MAX) {
+		printf("\nnth: no error even past %d bytes\n", CHARDEV_MSG_MAX);
+		return 1;
 	}
 	/* The loop ends on an error: EINVAL at the end of the message. */
 	err = errno;
