@@ -59,10 +59,10 @@ static struct proc_dir_entry *proc_entry;
  */
 static void kbdirq_work_fn(struct work_struct *work)
 {
-	static bool extended;
+	/* TODO 3: log each queued scancode as "scan code 0x.. pressed" or "released" */
+	static bool extended;	/* the last byte was the 0xe0 prefix */
 	u8 code;
 
-	/* TODO 3: log each queued scancode as "scan code 0x.. pressed" or "released" */
 	while (kfifo_get(&scancodes, &code)) {
 		bool released = code & 0x80;
 
@@ -145,21 +145,20 @@ static int kbdirq_show(struct seq_file *m, void *v)
 }
 
 /* tag::init[] */
-static int kbdirq_hook_irq(void)
+static int kbdirq_hook_irq(irq_handler_t handler, void *dev_id)
 {
 	int ret = 0;
 
-	/* TODO 1: share IRQ 1 with i8042: request it with IRQF_SHARED and our cookie */
-	ret = request_irq(KBD_IRQ, kbdirq_handler, IRQF_SHARED, KBUILD_MODNAME,
-			  &kbdirq_cookie);
+	/* TODO 1: share IRQ 1 with i8042: request it with IRQF_SHARED and dev_id */
+	ret = request_irq(KBD_IRQ, handler, IRQF_SHARED, KBUILD_MODNAME, dev_id);
 	/* END TODO */
 	return ret;
 }
 
-static void kbdirq_unhook_irq(void)
+static void kbdirq_unhook_irq(void *dev_id)
 {
-	/* TODO 4: give back our handler on IRQ 1 (and only ours) */
-	free_irq(KBD_IRQ, &kbdirq_cookie);
+	/* TODO 4: give back our handler on IRQ 1 (and only ours: dev_id says which) */
+	free_irq(KBD_IRQ, dev_id);
 	/* END TODO */
 }
 
@@ -171,7 +170,7 @@ static int __init kbdirq_init(void)
 	if (!proc_entry)
 		return -ENOMEM;
 
-	ret = kbdirq_hook_irq();
+	ret = kbdirq_hook_irq(kbdirq_handler, &kbdirq_cookie);
 	if (ret) {
 		pr_err("cannot share IRQ %d: %d\n", KBD_IRQ, ret);
 		goto err_proc;
@@ -193,7 +192,7 @@ static int __init kbdirq_init(void)
 	return 0;
 
 err_irq:
-	kbdirq_unhook_irq();
+	kbdirq_unhook_irq(&kbdirq_cookie);
 err_proc:
 	proc_remove(proc_entry);
 	return ret;
@@ -207,7 +206,7 @@ static void __exit kbdirq_exit(void)
 	 * again, so nothing can schedule the work after we cancel it.
 	 */
 	i8042_remove_filter(kbdirq_filter);
-	kbdirq_unhook_irq();
+	kbdirq_unhook_irq(&kbdirq_cookie);
 	cancel_work_sync(&kbdirq_work);
 	proc_remove(proc_entry);
 	pr_info("stopped watching the keyboard\n");

@@ -73,19 +73,31 @@ static struct tty_struct *kbleds_get_tty(void)
 
 /* tag::work[] */
 /*
- * Process context, in a kernel worker: the VT's ioctl may sleep, and it
- * allows KDSETLED to the tty's owner or to a caller with
- * CAP_SYS_TTY_CONFIG, which the kernel worker has. (From the timer, it
- * would check the credentials of whatever task the softirq interrupted.)
+ * Set the LEDs the way a program would, through the tty driver's ioctl
+ * method. That method is written for the ioctl system call, so for process
+ * context: the VT's takes console_lock and copies user memory for other
+ * commands, and it allows KDSETLED only to the tty's owner or to a caller
+ * with CAP_SYS_TTY_CONFIG, judged from `current`. So we call it only from
+ * our work item (a kernel worker has all capabilities) and from rmmod,
+ * never from the timer, where `current` is whatever task the softirq
+ * happened to interrupt and sleeping is forbidden.
  */
+static int kbleds_set(struct tty_struct *tty, unsigned int leds)
+{
+	int ret = 0;
+
+	/* TODO 3: set the LEDs with the tty driver's KDSETLED ioctl */
+	ret = tty->ops->ioctl(tty, KDSETLED, leds);
+	/* END TODO */
+	return ret;
+}
+
 static void kbleds_work_fn(struct work_struct *work)
 {
 	struct kbleds *b = container_of(work, struct kbleds, work);
-	int ret = 0;
+	int ret;
 
-	/* TODO 3: set the LEDs to b->leds with the tty driver's KDSETLED ioctl */
-	ret = b->tty->ops->ioctl(b->tty, KDSETLED, READ_ONCE(b->leds));
-	/* END TODO */
+	ret = kbleds_set(b->tty, READ_ONCE(b->leds));
 	if (ret)
 		pr_warn_once("KDSETLED failed: %d\n", ret);
 }
@@ -99,9 +111,9 @@ static void kbleds_work_fn(struct work_struct *work)
  */
 static void kbleds_timer_fn(struct timer_list *t)
 {
+	/* TODO 2: toggle the pattern's LEDs, schedule the work and re-arm the timer */
 	struct kbleds *b = timer_container_of(b, t, timer);
 
-	/* TODO 2: toggle the pattern's LEDs, schedule the work and re-arm the timer */
 	WRITE_ONCE(b->leds, b->leds ^ pattern);
 	schedule_work(&b->work);
 	mod_timer(&b->timer, jiffies + msecs_to_jiffies(period_ms));
@@ -152,7 +164,7 @@ static void __exit kbleds_exit(void)
 	/* The timer first: it is what schedules the work. */
 	timer_delete_sync(&blinker.timer);
 	cancel_work_sync(&blinker.work);
-	blinker.tty->ops->ioctl(blinker.tty, KDSETLED, LEDS_FOLLOW_KEYBOARD);
+	kbleds_set(blinker.tty, LEDS_FOLLOW_KEYBOARD);
 	/* END TODO */
 	tty_kref_put(blinker.tty);
 	pr_info("stopped; the LEDs follow the keyboard again\n");

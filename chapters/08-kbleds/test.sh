@@ -149,7 +149,7 @@ run insmod kbleds.ko period_ms=100 pattern=4
 sleep 0.7
 host led-log end
 PARAM=$HOST_REPLY
-rmmod kbleds
+run rmmod kbleds
 check_eq "kbleds loads with period_ms=100 pattern=4" "0" "$RC"
 check_blink "period_ms=100 pattern=4" "$PARAM" 100 4 5
 
