@@ -100,6 +100,8 @@ static const struct proc_ops sched_proc_ops = {
 /* tag::init[] */
 static int __init sched_init(void)
 {
+	int ret;
+
 	if (period_ms < SCHED_PERIOD_MIN || period_ms > SCHED_PERIOD_MAX) {
 		pr_err("period_ms=%u is out of range (%u..%u)\n",
 		       period_ms, SCHED_PERIOD_MIN, SCHED_PERIOD_MAX);
@@ -112,8 +114,8 @@ static int __init sched_init(void)
 	INIT_DELAYED_WORK(&sched.dwork, sched_work_fn);
 
 	if (!proc_create_data("sched", 0444, NULL, &sched_proc_ops, &sched)) {
-		destroy_workqueue(sched.wq);
-		return -ENOMEM;
+		ret = -ENOMEM;
+		goto err_wq;
 	}
 
 	/* TODO 2: queue the first run, period_ms from now */
@@ -121,6 +123,10 @@ static int __init sched_init(void)
 	/* END TODO */
 	pr_info("running every %u ms\n", period_ms);
 	return 0;
+
+err_wq:
+	destroy_workqueue(sched.wq);
+	return ret;
 }
 /* end::init[] */
 
