@@ -10,9 +10,9 @@ export PATH="$PWD:$PATH"
 HELLO="Hello from print_string, on your terminal"
 BYE="Goodbye from print_string"
 
-# Bytes made visible and comparable: "H e l l o \r \n".
+# Bytes made visible and comparable, four columns each: "   H   i  \r  \n".
 bytes() {
-	od -An -c | tr -s ' \n' '  ' | sed 's/^ //; s/ $//'
+	od -An -c -v | tr -d '\n'
 }
 
 # ptyrun prints what reached the terminal; a fresh file per run.
