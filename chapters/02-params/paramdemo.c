@@ -90,6 +90,7 @@ static const struct kernel_param_ops interval_ops = {
 module_param_cb(interval_ms, &interval_ops, &interval_ms, 0644);
 /* end::setter[] */
 
+/* tag::init[] */
 static int __init paramdemo_init(void)
 {
 	char list[MAX_PORTS * 12 + 1] = "";
@@ -105,6 +106,7 @@ static int __init paramdemo_init(void)
 	pr_info("ports=%s (nports=%u)\n", list, nports);
 	return 0;
 }
+/* end::init[] */
 
 static void __exit paramdemo_exit(void)
 {
