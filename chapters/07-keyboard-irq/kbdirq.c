@@ -144,7 +144,7 @@ static int kbdirq_show(struct seq_file *m, void *v)
 	return 0;
 }
 
-/* tag::init[] */
+/* tag::hook[] */
 static int kbdirq_hook_irq(irq_handler_t handler, void *dev_id)
 {
 	int ret = 0;
@@ -161,7 +161,9 @@ static void kbdirq_unhook_irq(void *dev_id)
 	free_irq(KBD_IRQ, dev_id);
 	/* END TODO */
 }
+/* end::hook[] */
 
+/* tag::init[] */
 static int __init kbdirq_init(void)
 {
 	int ret;
@@ -197,7 +199,9 @@ err_proc:
 	proc_remove(proc_entry);
 	return ret;
 }
+/* end::init[] */
 
+/* tag::exit[] */
 static void __exit kbdirq_exit(void)
 {
 	/*
@@ -211,7 +215,7 @@ static void __exit kbdirq_exit(void)
 	proc_remove(proc_entry);
 	pr_info("stopped watching the keyboard\n");
 }
-/* end::init[] */
+/* end::exit[] */
 
 module_init(kbdirq_init);
 module_exit(kbdirq_exit);

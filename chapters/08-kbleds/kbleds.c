@@ -32,6 +32,7 @@
 /* KDSETLED with a value outside 0..7: the LEDs follow the keyboard again. */
 #define LEDS_FOLLOW_KEYBOARD	0xff
 
+/* tag::params[] */
 static unsigned int period_ms = 200;
 module_param(period_ms, uint, 0444);
 MODULE_PARM_DESC(period_ms, "time between two LED changes, in ms (50..5000, default 200)");
@@ -48,6 +49,7 @@ struct kbleds {
 };
 
 static struct kbleds blinker;
+/* end::params[] */
 
 /* tag::tty[] */
 /*
@@ -157,7 +159,9 @@ static int __init kbleds_init(void)
 		tty_name(blinker.tty), period_ms);
 	return 0;
 }
+/* end::init[] */
 
+/* tag::exit[] */
 static void __exit kbleds_exit(void)
 {
 	/* TODO 4: stop the timer, then the work, both synchronously; then give the LEDs back */
@@ -169,7 +173,7 @@ static void __exit kbleds_exit(void)
 	tty_kref_put(blinker.tty);
 	pr_info("stopped; the LEDs follow the keyboard again\n");
 }
-/* end::init[] */
+/* end::exit[] */
 
 module_init(kbleds_init);
 module_exit(kbleds_exit);
