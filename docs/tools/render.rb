@@ -37,10 +37,14 @@ class BookLogger < ::Logger
     @problems = 0
     self.level = ::Logger::WARN
     self.formatter = proc do |severity, _time, _prog, msg|
-      text = msg.respond_to?(:source_location) && msg.source_location ?
-        %(#{relative(msg.source_location.file.to_s)}:#{msg.source_location.lineno}: #{msg[:text] || msg}) :
-        (msg.respond_to?(:[]) && msg.is_a?(Hash) ? msg[:text] : msg.to_s)
-      %(docs: #{severity.downcase}: #{text.to_s.gsub(@root + '/', '')}\n)
+      text = if msg.is_a?(Hash) && (loc = msg[:source_location])
+               %(#{loc.file}:#{loc.lineno}: #{msg[:text]})
+             elsif msg.is_a?(Hash)
+               msg[:text].to_s
+             else
+               msg.to_s
+             end
+      %(docs: #{severity.downcase}: #{text.gsub(@root + '/', '')}\n)
     end
   end
 
@@ -49,9 +53,6 @@ class BookLogger < ::Logger
     super
   end
 
-  def relative(path)
-    path.start_with?(@root + '/') ? path.sub(@root + '/', '') : path
-  end
 end
 
 # One page of the HTML book.
