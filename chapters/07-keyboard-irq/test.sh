@@ -42,7 +42,7 @@ type_line() {
 	./ttyline /dev/tty1 5000 >/tmp/ttyline.out 2>&1 &
 	reader=$!
 	i=0
-	until grep -q '^ready$\|^error' /tmp/ttyline.out 2>/dev/null || [ $i -ge 100 ]; do
+	until grep -Eq '^(ready|error)' /tmp/ttyline.out 2>/dev/null || [ $i -ge 100 ]; do
 		sleep 0.05
 		i=$((i + 1))
 	done

@@ -13,7 +13,7 @@ hold_tty() {
 	wbio hold $TTY >/tmp/holder.out 2>&1 &
 	HOLDER=$!
 	i=0
-	until grep -q '^open$\|^error' /tmp/holder.out 2>/dev/null || [ $i -ge 100 ]; do
+	until grep -Eq '^(open|error)' /tmp/holder.out 2>/dev/null || [ $i -ge 100 ]; do
 		sleep 0.05
 		i=$((i + 1))
 	done
