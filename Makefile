@@ -8,11 +8,11 @@ Q     := $(if $(V),,@)
 
 ALL_CHAPTERS := $(patsubst chapters/%/,%,$(sort $(wildcard chapters/[0-9][0-9]-*/)))
 CHAPTERS := $(if $(CH),$(foreach n,$(CH),$(filter $(n)-%,$(ALL_CHAPTERS))),$(ALL_CHAPTERS))
-# One initramfs per chapter selection, so 'make test' and 'make run-qemu CH=09'
-# do not rebuild each other's.
-SELECTION := $(if $(CH),$(subst $(eval) ,-,$(strip $(CH))),all)
+# Chapters the student has started a lab for (make lab), among those chosen.
+LABS := $(filter $(patsubst modules/%/,%,$(wildcard modules/[0-9][0-9]-*/)),$(CHAPTERS))
 
-.PHONY: all help deps test run-qemu bench sparse docs pdf docs-check clean
+.PHONY: all help deps test run-qemu bench sparse lab check check-all \
+	docs pdf docs-check clean
 .DEFAULT_GOAL := all
 
 help:
@@ -20,6 +20,10 @@ help:
 	@echo 'make test [CH=01]     run the behavioural tests of every (or one) chapter in the VM'
 	@echo 'make [CH=01]          build the modules, tools and initramfs only'
 	@echo 'make deps             install everything from Debian packages (apt-get)'
+	@echo 'make lab CH=05        start the lab: modules/05-sleep, with the TODO steps cut out'
+	@echo '                      (TODO=3 keeps steps 1-2 solved; FORCE=1 replaces your work, with a backup)'
+	@echo 'make check CH=05      test your modules/05-sleep with the chapter tests, in the VM'
+	@echo 'make check-all        check every lab in modules/ and print a score table'
 	@echo 'make bench            time an empty boot and a full make test (medians)'
 	@echo 'make sparse           build every module with the sparse checker (C=2)'
 	@echo 'make docs             render the book to $(BUILD)/docs/html'
@@ -40,6 +44,10 @@ docs pdf docs-check:
 	@scripts/deps.sh --ensure-docs
 	@docs/build.sh $(patsubst docs,html,$(patsubst docs-check,check,$@))
 
+lab:
+	$(if $(filter 1,$(words $(CHAPTERS))),,$(error make lab takes one chapter: say CH=NN))
+	@scripts/lab.sh new $(CHAPTERS) $(TODO)
+
 ifeq ($(CH)$(CHAPTERS),$(CH))
 $(error CH=$(CH): no such chapter; the chapters are $(ALL_CHAPTERS))
 endif
@@ -47,7 +55,7 @@ endif
 ifeq ($(WB_READY),)
 # The outer make: install what is missing, then do the work in a make that
 # starts after the installation, so it sees the kernel that came with it.
-all test run-qemu bench sparse:
+all test run-qemu bench sparse check check-all:
 	@scripts/deps.sh --ensure
 	@$(MAKE) --no-print-directory WB_READY=1 $@
 else
@@ -59,35 +67,72 @@ endif
 KDIR ?= /lib/modules/$(KVER)/build
 export KVER ACCEL
 
-# Every warning is an error: the workbook builds with none, at W=1. BTF for
-# modules needs the full vmlinux, which the packaged headers lack.
-KBUILD_FLAGS := W=1 KCFLAGS=-Werror CONFIG_DEBUG_INFO_BTF_MODULES=
-TOOL_CFLAGS := -static -O2 -s -Wall -Wextra -Werror
+# Which copy of each chapter goes into the VM: the reference (chapters/),
+# or the student's lab (modules/). 'check' tests labs only, 'run-qemu'
+# prefers a lab when there is one, everything else uses the reference.
+ifneq ($(filter check check-all,$(MAKECMDGOALS)),)
+ifeq ($(filter check-all,$(MAKECMDGOALS)),)
+$(foreach ch,$(filter-out $(LABS),$(CHAPTERS)),$(error modules/$(ch) does not exist: 'make lab CH=$(firstword $(subst -, ,$(ch)))' starts it))
+endif
+CHAPTERS := $(LABS)
+ifeq ($(CHAPTERS),)
+$(error there is no lab in modules/ yet: 'make lab CH=NN' starts one)
+endif
+USE_LAB := $(LABS)
+else ifneq ($(filter run-qemu,$(MAKECMDGOALS)),)
+USE_LAB := $(LABS)
+endif
 
-TOOLS := $(foreach ch,$(CHAPTERS),$(patsubst chapters/%.c,$(BUILD)/ch/%,$(wildcard chapters/$(ch)/tools/*.c)))
+src_of = $(if $(filter $1,$(USE_LAB)),modules,chapters)
+out_of = $(BUILD)/$(if $(filter $1,$(USE_LAB)),lab,ch)/$1
+
+# Every warning is an error: the workbook builds with none, at W=1. A
+# student's lab gets the warnings but not the errors. BTF for modules needs
+# the full vmlinux, which the packaged headers lack.
+KBUILD_FLAGS := W=1 CONFIG_DEBUG_INFO_BTF_MODULES=
+TOOL_CFLAGS := -static -O2 -s -Wall -Wextra
+
+TOOLS := $(foreach ch,$(CHAPTERS),\
+	$(patsubst $(call src_of,$(ch))/$(ch)/tools/%.c,$(call out_of,$(ch))/tools/%,\
+		$(wildcard $(call src_of,$(ch))/$(ch)/tools/*.c)))
 HARNESS_TOOLS := $(patsubst initramfs/tools/%.c,$(BUILD)/tools/%,$(wildcard initramfs/tools/*.c))
 VMLINUX := $(BUILD)/vmlinux-$(KVER)
+# One initramfs per chapter selection (and lab choice), so that 'make test'
+# and 'make run-qemu CH=09' do not rebuild each other's.
+SELECTION := $(if $(CH),$(subst $(eval) ,-,$(strip $(CH))),all)$(if $(USE_LAB),-lab)
 export WB_INITRAMFS := $(CURDIR)/$(BUILD)/initramfs-$(SELECTION).cpio
 
 all: initramfs
 
-# kbuild writes its objects next to the sources, so each chapter is built
-# in a copy under $(BUILD)/ch/, and chapters/ stays clean. A stamp per kernel
-# release skips kbuild (half a second per chapter) when no source changed.
-modules: $(foreach ch,$(CHAPTERS),$(BUILD)/ch/$(ch)/.built-$(KVER))
+# kbuild writes its objects next to the sources, so each chapter is built in
+# a copy under $(BUILD)/ch/ (a lab under $(BUILD)/lab/) and the sources stay
+# clean. A stamp per kernel release skips kbuild (half a second a chapter)
+# when no source changed.
+# $(call kbuild,SOURCE-DIR,BUILD-DIR,EXTRA-FLAGS)
+define kbuild
+	@mkdir -p $2
+	@cp -pu $(wildcard $1/*.[ch] $1/Kbuild) $2/
+	$(Q)$(MAKE) --no-print-directory -C $(KDIR) M=$(CURDIR)/$2 $(KBUILD_FLAGS) $3 modules
+endef
+
+modules: $(foreach ch,$(CHAPTERS),$(call out_of,$(ch))/.built-$(KVER))
 .SECONDEXPANSION:
 $(BUILD)/ch/%/.built-$(KVER): $$(wildcard chapters/%/*.[ch] chapters/%/Kbuild)
-	$(Q)$(MAKE) --no-print-directory module-$*
+	$(call kbuild,chapters/$*,$(BUILD)/ch/$*,KCFLAGS=-Werror)
 	@touch $@
-module-%:
-	@mkdir -p $(BUILD)/ch/$*
-	$(if $(wildcard chapters/$*/Kbuild),\
-	@cp -pu $(wildcard chapters/$*/*.[ch] chapters/$*/Kbuild) $(BUILD)/ch/$*/ && \
-	$(MAKE) --no-print-directory -C $(KDIR) M=$(CURDIR)/$(BUILD)/ch/$* $(KBUILD_FLAGS) modules)
+$(BUILD)/lab/%/.built-$(KVER): $$(wildcard modules/%/*.[ch] modules/%/Kbuild)
+	$(call kbuild,modules/$*,$(BUILD)/lab/$*,) || \
+		{ echo "make: your modules/$* does not build; the compiler says why above"; exit 1; }
+	@touch $@
 
 # User tools: static, so the initramfs needs no C library; they see the
 # chapter's headers (shared with its module) through -I.
 $(BUILD)/ch/%: chapters/%.c $(wildcard chapters/*/*.h)
+	@mkdir -p $(@D)
+	@echo '  TOOL    $@'
+	$(Q)$(CC) $(TOOL_CFLAGS) -Werror -I$(dir $<).. -o $@ $<
+
+$(BUILD)/lab/%: modules/%.c $(wildcard modules/*/*.h)
 	@mkdir -p $(@D)
 	@echo '  TOOL    $@'
 	$(Q)$(CC) $(TOOL_CFLAGS) -I$(dir $<).. -o $@ $<
@@ -95,29 +140,37 @@ $(BUILD)/ch/%: chapters/%.c $(wildcard chapters/*/*.h)
 $(BUILD)/tools/%: initramfs/tools/%.c
 	@mkdir -p $(@D)
 	@echo '  TOOL    $@'
-	$(Q)$(CC) $(TOOL_CFLAGS) -o $@ $<
+	$(Q)$(CC) $(TOOL_CFLAGS) -Werror -o $@ $<
 
 $(VMLINUX): /boot/vmlinuz-$(KVER)
 	@mkdir -p $(@D)
 	@echo '  VMLINUX $@'
 	$(Q)scripts/extract-vmlinux.sh $< $@ || echo 'make: booting the bzImage instead (slower)'
 
+# Each chapter enters the initramfs as SOURCE:BUILD:ORIGIN; the test files
+# always come from the reference chapter.
 initramfs: modules $(TOOLS) $(HARNESS_TOOLS) $(VMLINUX)
 	$(Q)scripts/mkinitramfs.sh $(WB_INITRAMFS) $(KVER) $(BUILD)/tools \
-		$(foreach ch,$(CHAPTERS),chapters/$(ch):$(BUILD)/ch/$(ch))
+		$(foreach ch,$(CHAPTERS),chapters/$(ch):$(call out_of,$(ch)):$(call src_of,$(ch))/$(ch))
 
 run-qemu: initramfs
 	$(if $(filter 1,$(words $(CHAPTERS))),,$(error run-qemu boots one chapter: say CH=NN))
 	@scripts/run-qemu.sh shell $(firstword $(subst -, ,$(CHAPTERS)))
 
+# make test also checks that every chapter's lab skeleton fills back into the
+# reference (scripts/lab.sh verify), so the labs cannot drift from the code.
 test: initramfs
-	@scripts/run-tests.py --log $(BUILD)/test-$(SELECTION).log $(CHAPTERS)
+	@scripts/run-tests.py --log $(BUILD)/test-$(SELECTION).log \
+		--host-tap labs "scripts/lab.sh verify $(CHAPTERS)" $(CHAPTERS)
+
+check check-all: initramfs
+	@scripts/run-tests.py --log $(BUILD)/check-$(SELECTION).log --score $(CHAPTERS)
 
 bench: initramfs
 	@scripts/bench.sh
 
 sparse:
-	$(Q)$(foreach ch,$(CHAPTERS),$(MAKE) --no-print-directory module-$(ch) KBUILD_FLAGS='$(KBUILD_FLAGS) C=2' &&) true
+	$(Q)$(foreach ch,$(CHAPTERS),$(call kbuild,chapters/$(ch),$(BUILD)/ch/$(ch),C=2))
 
 .PHONY: modules initramfs
 endif

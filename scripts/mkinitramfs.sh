@@ -1,11 +1,13 @@
 #!/bin/sh
 # Pack the guest's root file system into an initramfs, without root.
 #
-#   mkinitramfs.sh OUT KVER TOOLS_DIR CHAPTER_SRC:CHAPTER_BUILD...
+#   mkinitramfs.sh OUT KVER TOOLS_DIR SOURCE:BUILD:ORIGIN...
 #
 # The archive holds busybox (and a link per applet), initramfs/ (/init and
 # the test harness under /wb), the harness tools from TOOLS_DIR, and for each
-# chapter a directory /chapters/NAME with its modules, tools and test files.
+# chapter a directory /chapters/NAME with its test files (from SOURCE), its
+# modules and tools (from BUILD), and a file ORIGIN naming where the modules
+# came from (the reference chapter or the student's lab).
 # The modules are also installed under /lib/modules/KVER/extra, with depmod
 # run, so that modprobe works in the guest. Nothing is done when no input
 # changed since the last run (the inputs' names, sizes and times are kept in
@@ -19,15 +21,23 @@ shift 3
 here=$(cd "$(dirname "$0")/.." && pwd)
 stage="$out.d"
 
+split() { # SOURCE:BUILD:ORIGIN
+	source=${1%%:*}
+	built=${1#*:}
+	origin=${built#*:}
+	built=${built%%:*}
+}
+
 # Every file that goes into the archive, with its size and time.
 list_inputs() {
 	echo "$kver $*"
 	{
 		find /bin/busybox "$here/initramfs" "$tools" -type f
 		for chapter in "$@"; do
-			find "${chapter%%:*}" -maxdepth 1 -type f \( -name '*.sh' -o -name '*.txt' \)
-			find "${chapter#*:}" -maxdepth 1 -type f -name '*.ko'
-			[ ! -d "${chapter#*:}/tools" ] || find "${chapter#*:}/tools" -type f
+			split "$chapter"
+			find "$source" -maxdepth 1 -type f \( -name '*.sh' -o -name '*.txt' \)
+			find "$built" -maxdepth 1 -type f -name '*.ko'
+			[ ! -d "$built/tools" ] || find "$built/tools" -type f
 		done
 	} | LC_ALL=C sort | xargs stat -c '%n %s %Y'
 }
@@ -59,14 +69,16 @@ install_base() {
 	printf 'root:x:0:\nstudent:x:1000:\n' >"$stage/etc/group"
 }
 
-# install_chapter SRC BUILD: the chapter's test files from SRC, its modules
-# and tools from BUILD (debug info stripped: it is most of a .ko's size).
+# install_chapter SOURCE BUILD ORIGIN: the chapter's test files from SOURCE,
+# its modules and tools from BUILD (debug info stripped: it is most of a
+# .ko's size).
 install_chapter() {
 	dest="$stage/chapters/$(basename "$1")"
 	mkdir -p "$dest"
 	for f in "$1"/*.sh "$1"/*.txt; do
 		[ -f "$f" ] && cp "$f" "$dest/"
 	done
+	echo "$3" >"$dest/ORIGIN"
 	for ko in "$2"/*.ko; do
 		[ -f "$ko" ] || continue
 		strip --strip-debug -o "$dest/${ko##*/}" "$ko"
@@ -110,7 +122,8 @@ pack() {
 install_busybox
 install_base
 for chapter in "$@"; do
-	install_chapter "${chapter%%:*}" "${chapter#*:}"
+	split "$chapter"
+	install_chapter "$source" "$built" "$origin"
 done
 install_modules_index
 pack

@@ -1,7 +1,11 @@
 #!/usr/bin/env python3
 """Host side of 'make test': boot the VM once, run chapters' tests, judge them.
 
-    run-tests.py [--log FILE] CHAPTER...      CHAPTER is a name like 01-hello
+    run-tests.py [--log FILE] [--score] [--host-tap NAME CMD] CHAPTER...
+
+CHAPTER is a name like 01-hello. --host-tap runs the shell command CMD on the
+host first and counts its TAP output as the results of NAME. --score ends the
+report with a table of each chapter's score (for 'make check').
 
 The VM is started through scripts/run-qemu.sh in test mode. The guest
 (initramfs/wb/run-tests.sh) runs each chapter's test.sh and prints TAP plus a
@@ -254,6 +258,28 @@ class Runner:
                 quoted.update(lines)
         return out[:3]
 
+    def run_host_tap(self, name, command):
+        """Checks that need no VM: run them first, count them like a chapter."""
+        ch = Chapter(name)
+        self.chapters[name] = ch
+        self.order.insert(0, name)
+        print(name, flush=True)
+        out = subprocess.run(command, shell=True, stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT, text=True).stdout
+        for line in out.splitlines():
+            m = TAP.match(line)
+            if m:
+                ch.add(m.group(1) == "ok", m.group(2))
+                self.show_test(ch.tests[-1], len(ch.tests))
+            elif line.startswith("#") and ch.tests:
+                print("          " + line[1:].strip(), flush=True)
+        if not ch.tests:
+            ch.add(False, f"{name} ran ({command})")
+            print("          " + out.strip().replace("\n", "\n          "))
+        ch.finished = True
+        passed, failed = ch.counts()
+        print(f"{name}: {passed} passed, {failed} failed", flush=True)
+
     # --- reporting -------------------------------------------------------
     def show_test(self, test, number):
         passed, desc, _ = test
@@ -270,6 +296,8 @@ class Runner:
             self.show_test(ch.tests[-1], len(ch.tests))
         ch.add(not ch.trouble, HEALTH)
         self.show_test(ch.tests[-1], len(ch.tests))
+        if ch.trouble:
+            print(f"          what happened: {self.diagnosis(ch)}", flush=True)
         for excerpt in self.excerpts(ch.trouble):
             for line in excerpt:
                 print(f"          | {line}", flush=True)
@@ -326,24 +354,63 @@ class Runner:
                 ch.add(False, "chapter ran (it did not: the VM stopped earlier)")
                 print(f"{name}: not run", flush=True)
 
+    def diagnosis(self, ch):
+        """One sentence a student can read before the console excerpt."""
+        text = "\n".join("\n".join(e) for e in self.excerpts(ch.trouble))
+        where = re.search(r"RIP: 0010:(\S+ \[\S+\])", text)
+        where = f" in {where.group(1)}" if where else ""
+        for pattern, say in (
+                (r"soft lockup", "a CPU was stuck in the kernel (an endless loop?)" + where),
+                (r"BUG: kernel NULL pointer", "the kernel crashed: NULL pointer dereference" + where),
+                (r"BUG: unable to handle|general protection", "the kernel crashed: bad memory access" + where),
+                (r"Kernel panic", "the kernel panicked" + where),
+                (r"Oops|BUG:", "the kernel crashed (oops)" + where),
+                (r"WARNING:", "the kernel printed a WARNING (a broken rule, see below)"),
+                (r"KASAN|UBSAN", "a memory-safety checker reported a bug"),
+                (r"lock", "the lock checker reported a problem"),
+                (r"leak", "memory was leaked"),
+                (r"stopped after", "the test got stuck (waiting forever?); the stacks show where"),
+                (r"taint", "the kernel was tainted"),
+                (r"did not finish|killed", "the chapter hung and the VM was killed"),
+                (r"VM stopped", "the VM died before the chapter was over")):
+            if re.search(pattern, text):
+                return say
+        return "see the console lines below"
+
     def summary(self):
         passed = failed = 0
         for name in self.order:
             p, f = self.chapters[name].counts()
             passed, failed = passed + p, failed + f
+        if getattr(self, "score", False):
+            print(f"\n{'chapter':24} {'score':>9}  status")
+            for name in self.order:
+                p, f = self.chapters[name].counts()
+                print(f"{name:24} {p:>4}/{p + f:<4}  {'PASS' if not f else 'FAIL'}")
+            print(f"Score: {passed}/{passed + failed} tests passed")
         print(f"{passed} passed, {failed} failed", flush=True)
         return 1 if failed else 0
 
 
 def main(argv):
-    log = None
-    if len(argv) > 2 and argv[1] == "--log":
-        log, argv = argv[2], argv[2:]
-    names = argv[1:]
-    if not names:
+    log, score, host_tap, args = None, False, None, argv[1:]
+    while args and args[0].startswith("--"):
+        if args[0] == "--log":
+            log, args = args[1], args[2:]
+        elif args[0] == "--score":
+            score, args = True, args[1:]
+        elif args[0] == "--host-tap":
+            host_tap, args = (args[1], args[2]), args[3:]
+        else:
+            break
+    if not args:
         print(__doc__.strip().splitlines()[2], file=sys.stderr)
         return 2
-    return Runner(names, log).run()
+    runner = Runner(args, log)
+    runner.score = score
+    if host_tap:
+        runner.run_host_tap(*host_tap)
+    return runner.run()
 
 
 if __name__ == "__main__":

@@ -14,6 +14,11 @@ name=${dir##*/}
 
 echo
 echo "=== Linux kernel module workbook: chapter $name ($(uname -r))"
+if [ "$(cat "$dir/ORIGIN" 2>/dev/null)" = "modules/$name" ]; then
+	echo "    These are YOUR modules, from modules/$name (make lab)."
+else
+	echo "    These are the reference modules, from chapters/$name."
+fi
 if [ -f "$dir/banner.txt" ]; then
 	sed 's/^/    /' "$dir/banner.txt"
 fi

@@ -1,0 +1,148 @@
+#!/bin/sh
+# Classroom labs: make a student's skeleton from a reference chapter.
+#
+#   lab.sh new NN-slug [FIRST]   copy chapters/NN-slug to modules/NN-slug with
+#                                the lab steps FIRST and later cut out (all
+#                                steps by default); FORCE=1 replaces existing
+#                                work, after backing it up
+#   lab.sh verify NN-slug...     check the markers of each chapter (TAP): at
+#                                least two steps, a skeleton that differs from
+#                                the reference, and filling the skeleton back
+#                                from the reference gives the reference again
+#
+# A lab step in a reference .c or .h file looks like this:
+#
+#	/* TODO 2: register the misc device */
+#	ret = misc_register(&reverse_dev);
+#	/* END TODO */
+#
+# The skeleton keeps the TODO line and loses the lines up to and including
+# END TODO. The reference compiles and passes its tests with the markers in.
+set -eu
+here=$(cd "$(dirname "$0")/.." && pwd)
+
+# cut FIRST < reference > skeleton: drop the solutions of steps >= FIRST.
+cut_steps() {
+	awk -v first="$1" '
+	/\/\* TODO [0-9]+:/ && !cutting {
+		print
+		match($0, /TODO [0-9]+/)
+		cutting = substr($0, RSTART + 5, RLENGTH - 5) + 0 >= first
+		next
+	}
+	cutting && /\/\* END TODO \*\// {
+		cutting = 0
+		next
+	}
+	!cutting { print }'
+}
+
+# fill REFERENCE < skeleton > filled: put each cut step's lines back, taking
+# them from the reference by step number.
+fill_steps() {
+	awk -v ref="$1" '
+	BEGIN {
+		while ((getline line < ref) > 0) {
+			if (line ~ /\/\* TODO [0-9]+:/) {
+				match(line, /TODO [0-9]+/)
+				step = substr(line, RSTART + 5, RLENGTH - 5) + 0
+				body[step] = ""
+				in_step = 1
+				continue
+			}
+			if (in_step) {
+				body[step] = body[step] line "\n"
+				if (line ~ /\/\* END TODO \*\//)
+					in_step = 0
+			}
+		}
+	}
+	{ print }
+	/\/\* TODO [0-9]+:/ {
+		match($0, /TODO [0-9]+/)
+		printf "%s", body[substr($0, RSTART + 5, RLENGTH - 5) + 0]
+	}'
+}
+
+lab_sources() { # DIR: the files a lab is made of
+	find "$1" -maxdepth 2 \( -name '*.[ch]' -o -name Kbuild \) -type f | sort
+}
+
+steps_in() { # DIR: the lab step numbers, one per line
+	lab_sources "$1" | xargs grep -ho 'TODO [0-9]*:' | tr -dc '0-9\n' | sort -n
+}
+
+new_lab() {
+	name=$1
+	first=${2:-1}
+	src="$here/chapters/$name"
+	dest="$here/modules/$name"
+	if [ -e "$dest" ]; then
+		if [ "${FORCE:-0}" != 1 ]; then
+			echo "lab.sh: $dest exists; FORCE=1 replaces it (keeping a backup)" >&2
+			exit 1
+		fi
+		backup="$dest.backup-$(date +%Y%m%d-%H%M%S)"
+		mv "$dest" "$backup"
+		echo "lab.sh: your previous work is in ${backup#"$here"/}"
+	fi
+	for file in $(lab_sources "$src"); do
+		rel=${file#"$src"/}
+		mkdir -p "$(dirname "$dest/$rel")"
+		cut_steps "$first" <"$file" >"$dest/$rel"
+	done
+	echo "lab.sh: created modules/$name with steps $(steps_in "$src" |
+		awk -v f="$first" '$1 >= f' | tr '\n' ' ')to do"
+	echo "lab.sh: read chapters/$name/README.adoc, fill in the TODOs, then: make check CH=${name%%-*}"
+}
+
+verify() {
+	n=0
+	failed=0
+	for name in "$@"; do
+		src="$here/chapters/$name"
+		steps=$(steps_in "$src" | tr '\n' ' ')
+		count=$(echo "$steps" | wc -w)
+		n=$((n + 1))
+		if [ "$count" -ge 2 ]; then
+			echo "ok $n - $name has lab steps ($steps)"
+		else
+			echo "not ok $n - $name has at least two lab steps"
+			echo "#   found: ${steps:-none}"
+			failed=$((failed + 1))
+		fi
+		same=1
+		roundtrip=1
+		for file in $(lab_sources "$src"); do
+			skeleton=$(cut_steps 1 <"$file")
+			[ "$skeleton" = "$(cat "$file")" ] || same=0
+			if ! printf '%s\n' "$skeleton" | fill_steps "$file" | cmp -s - "$file"; then
+				roundtrip=0
+				echo "#   filling the skeleton of ${file#"$here"/} back does not give the reference"
+			fi
+		done
+		n=$((n + 1))
+		if [ "$same" = 0 ] && [ "$roundtrip" = 1 ]; then
+			echo "ok $n - $name skeleton, filled back from the reference, is the reference"
+		else
+			echo "not ok $n - $name skeleton, filled back from the reference, is the reference"
+			failed=$((failed + 1))
+		fi
+	done
+	echo "1..$n"
+	[ "$failed" = 0 ]
+}
+
+case "${1:-}" in
+new)
+	new_lab "$2" "${3:-1}"
+	;;
+verify)
+	shift
+	verify "$@"
+	;;
+*)
+	echo "usage: lab.sh new NN-slug [FIRST] | verify NN-slug..." >&2
+	exit 2
+	;;
+esac
