@@ -27,7 +27,7 @@ static const char goodbye[] = "Goodbye from print_string";
 
 /* tag::write[] */
 /* One call of the driver's write op; its types changed in 6.6. */
-static ssize_t ps_tty_write(struct tty_struct *tty, const char *buf, size_t len)
+static inline ssize_t ps_tty_write(struct tty_struct *tty, const char *buf, size_t len)
 {
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
 	return tty->ops->write(tty, (const u8 *)buf, len);
@@ -44,14 +44,16 @@ static ssize_t ps_tty_write(struct tty_struct *tty, const char *buf, size_t len)
 static size_t ps_write_all(struct tty_struct *tty, const char *buf, size_t len)
 {
 	size_t done = 0;
-	ssize_t n;
 
+	/* TODO 3: offer the rest to the driver (ps_tty_write) until it takes nothing */
 	while (done < len) {
-		n = ps_tty_write(tty, buf + done, len - done);
+		ssize_t n = ps_tty_write(tty, buf + done, len - done);
+
 		if (n <= 0)
 			break;
 		done += n;
 	}
+	/* END TODO */
 	return done;
 }
 /* end::write[] */
@@ -76,12 +78,10 @@ static void print_string(const char *text)
 	 * what turns "\n" into "\r\n" (the ONLCR flag). Bypassing it, we must
 	 * return the carriage ourselves.
 	 */
-	/* TODO 3: write the text, then "\r\n", and drop the tty reference */
 	done = ps_write_all(tty, text, len);
 	done += ps_write_all(tty, "\r\n", 2);
 	pr_info("wrote %zu of %zu bytes to %s\n", done, len + 2, tty_name(tty));
 	tty_kref_put(tty);
-	/* END TODO */
 }
 /* end::print[] */
 
@@ -92,10 +92,10 @@ static void print_string(const char *text)
  */
 static bool ps_message_ok(const char *text)
 {
+	/* TODO 1: accept 1..PS_MAX_MESSAGE bytes with no control characters */
 	size_t len = strnlen(text, PS_MAX_MESSAGE + 1);
 	size_t i;
 
-	/* TODO 1: accept 1..PS_MAX_MESSAGE bytes with no control characters */
 	if (len == 0 || len > PS_MAX_MESSAGE)
 		return false;
 	for (i = 0; i < len; i++)
