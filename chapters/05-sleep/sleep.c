@@ -23,6 +23,7 @@
 
 static struct proc_dir_entry *sleep_entry;
 
+/* tag::gate[] */
 /*
  * Who may open the file: busy is 1 while a process has it open, and the
  * processes waiting for it sleep on waitq.
@@ -49,6 +50,7 @@ static bool sleep_claim(void)
 {
 	return atomic_cmpxchg(&sleep_gate.busy, 0, 1) == 0;
 }
+/* end::gate[] */
 
 /* tag::open[] */
 static int sleep_open(struct inode *inode, struct file *file)
@@ -123,6 +125,7 @@ static ssize_t sleep_write(struct file *file, const char __user *buf,
 	return count;
 }
 
+/* tag::proc_ops[] */
 static const struct proc_ops sleep_proc_ops = {
 	.proc_open	= sleep_open,
 	.proc_release	= sleep_release,
@@ -130,6 +133,7 @@ static const struct proc_ops sleep_proc_ops = {
 	.proc_write	= sleep_write,
 	.proc_lseek	= default_llseek,
 };
+/* end::proc_ops[] */
 
 static int __init sleep_init(void)
 {
