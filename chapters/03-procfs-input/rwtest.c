@@ -54,9 +54,15 @@ static unsigned long rw_count;	/* inputs stored since load */
  */
 static unsigned int race_delay_us;
 
+/* Like param_set_uint_minmax() (5.15+), which older kernels lack. */
 static int race_delay_set(const char *val, const struct kernel_param *kp)
 {
-	return param_set_uint_minmax(val, kp, 0, 100000);
+	unsigned int us;
+
+	if (kstrtouint(val, 0, &us) || us > 100000)
+		return -EINVAL;
+	*(unsigned int *)kp->arg = us;
+	return 0;
 }
 
 static const struct kernel_param_ops race_delay_ops = {
@@ -108,7 +114,7 @@ static ssize_t rw_write(struct file *file, const char __user *buf,
 	if (count > RW_MAX)
 		return -EINVAL;
 
-	/* TODO 3: copy the count bytes at buf into text (-EFAULT if that fails); drop one trailing newline from len */
+	/* TODO 3: copy count bytes from buf into text (else -EFAULT); drop a trailing newline */
 	/* Copy before taking the lock: a fault on buf may sleep. */
 	if (copy_from_user(text, buf, count))
 		return -EFAULT;
@@ -227,7 +233,7 @@ static void hist_stop(struct seq_file *m, void *v)
 
 static int hist_show(struct seq_file *m, void *v)
 {
-	/* TODO 5: print a header line for SEQ_START_TOKEN, else the entry v points to as "<seq>  <text>" */
+	/* TODO 5: print a header for SEQ_START_TOKEN, else entry v as "<seq>  <text>" */
 	const struct rw_entry *e = v;
 
 	if (v == SEQ_START_TOKEN)
@@ -289,4 +295,5 @@ module_exit(rwtest_exit);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("A /proc file that takes input, and a seq_file history");
-MODULE_PARM_DESC(race_delay_us, "Testing aid: pause (us, 0..100000) halfway through storing a message");
+MODULE_PARM_DESC(race_delay_us,
+		 "Testing aid: pause (us, 0..100000) in the middle of every store");
