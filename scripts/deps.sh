@@ -10,6 +10,7 @@
 # sudo when we are not root.
 set -eu
 
+# tag::packages[]
 # What each group is for, so a reader knows why a package is here.
 #   vm:   boot the guest (qemu, the packaged kernel and its kbuild headers),
 #         build modules and static user tools, pack the initramfs, run the
@@ -18,6 +19,7 @@ set -eu
 VM_PACKAGES="qemu-system-x86 linux-image-amd64 linux-headers-amd64 busybox-static
 cpio kmod xz-utils make gcc libc6-dev python3 sparse"
 DOCS_PACKAGES="asciidoctor ruby-rouge graphviz ruby-asciidoctor-pdf chromium"
+# end::packages[]
 
 missing_from() {
 	for pkg in "$@"; do
