@@ -1,18 +1,22 @@
 # The Linux kernel module workbook: build the chapters, boot them in QEMU,
 # test them. 'make help' says what each target does.
 
-CH    ?=
-ACCEL ?= auto
+CH     ?=
+ACCEL  ?= auto
+LABDIR ?= modules
 BUILD := build
 Q     := $(if $(V),,@)
 
 ALL_CHAPTERS := $(patsubst chapters/%/,%,$(sort $(wildcard chapters/[0-9][0-9]-*/)))
 CHAPTERS := $(if $(CH),$(foreach n,$(CH),$(filter $(n)-%,$(ALL_CHAPTERS))),$(ALL_CHAPTERS))
 # Chapters the student has started a lab for (make lab), among those chosen.
-LABS := $(filter $(patsubst modules/%/,%,$(wildcard modules/[0-9][0-9]-*/)),$(CHAPTERS))
+LABS := $(filter $(patsubst $(LABDIR)/%/,%,$(wildcard $(LABDIR)/[0-9][0-9]-*/)),$(CHAPTERS))
+# EXT=NAME checks an extension exercise: chapters/NN-slug/ext-NAME.sh runs
+# instead of test.sh.
+export WB_TEST := $(if $(EXT),ext-$(EXT),test)
 
 .PHONY: all help deps test run-qemu bench sparse lab check check-all \
-	docs pdf docs-check clean
+	test-solutions docs pdf docs-check clean
 .DEFAULT_GOAL := all
 
 help:
@@ -24,6 +28,8 @@ help:
 	@echo '                      (TODO=3 keeps steps 1-2 solved; FORCE=1 replaces your work, with a backup)'
 	@echo 'make check CH=05      test your modules/05-sleep with the chapter tests, in the VM'
 	@echo 'make check-all        check every lab in modules/ and print a score table'
+	@echo 'make check CH=11 EXT=seekable   check an extension exercise (chapters/11-*/ext-seekable.sh)'
+	@echo 'make test-solutions   check every extension solution (solutions/) with its extension test'
 	@echo 'make bench            time an empty boot and a full make test (medians)'
 	@echo 'make sparse           build every module with the sparse checker (C=2)'
 	@echo 'make docs             render the book to $(BUILD)/docs/html'
@@ -46,7 +52,17 @@ docs pdf docs-check:
 
 lab:
 	$(if $(filter 1,$(words $(CHAPTERS))),,$(error make lab takes one chapter: say CH=NN))
-	@scripts/lab.sh new $(CHAPTERS) $(TODO)
+	@LABDIR=$(LABDIR) scripts/lab.sh new $(CHAPTERS) $(TODO)
+
+# Each solutions/NN-slug/NAME.patch solves extension NAME of chapter NN: it is
+# applied to a copy of the reference, which is then checked like a lab.
+test-solutions:
+	@set -e; for patch in $(wildcard solutions/*/*.patch); do \
+		chapter=$$(basename $$(dirname $$patch)); ext=$$(basename $$patch .patch); \
+		scripts/lab.sh solution $$chapter $$ext $(BUILD)/solutions/$$ext; \
+		$(MAKE) --no-print-directory check CH=$${chapter%%-*} EXT=$$ext \
+			LABDIR=$(BUILD)/solutions/$$ext; \
+	done
 
 ifeq ($(CH)$(CHAPTERS),$(CH))
 $(error CH=$(CH): no such chapter; the chapters are $(ALL_CHAPTERS))
@@ -72,19 +88,24 @@ export KVER ACCEL
 # prefers a lab when there is one, everything else uses the reference.
 ifneq ($(filter check check-all,$(MAKECMDGOALS)),)
 ifeq ($(filter check-all,$(MAKECMDGOALS)),)
-$(foreach ch,$(filter-out $(LABS),$(CHAPTERS)),$(error modules/$(ch) does not exist: 'make lab CH=$(firstword $(subst -, ,$(ch)))' starts it))
+$(foreach ch,$(filter-out $(LABS),$(CHAPTERS)),$(error $(LABDIR)/$(ch) does not exist: 'make lab CH=$(firstword $(subst -, ,$(ch)))' starts it))
 endif
 CHAPTERS := $(LABS)
 ifeq ($(CHAPTERS),)
-$(error there is no lab in modules/ yet: 'make lab CH=NN' starts one)
+$(error there is no lab in $(LABDIR)/ yet: 'make lab CH=NN' starts one)
 endif
 USE_LAB := $(LABS)
 else ifneq ($(filter run-qemu,$(MAKECMDGOALS)),)
 USE_LAB := $(LABS)
 endif
 
-src_of = $(if $(filter $1,$(USE_LAB)),modules,chapters)
-out_of = $(BUILD)/$(if $(filter $1,$(USE_LAB)),lab,ch)/$1
+$(foreach ch,$(if $(EXT),$(CHAPTERS)),$(if $(wildcard chapters/$(ch)/ext-$(EXT).sh),,\
+	$(error chapter $(ch) has no extension exercise '$(EXT)' (no chapters/$(ch)/ext-$(EXT).sh))))
+
+src_of = $(if $(filter $1,$(USE_LAB)),$(LABDIR),chapters)
+# Labs from different places (modules/, a solution) build apart.
+LAB_OUT := $(BUILD)/lab-$(subst /,-,$(LABDIR))
+out_of = $(if $(filter $1,$(USE_LAB)),$(LAB_OUT),$(BUILD)/ch)/$1
 
 # Every warning is an error: the workbook builds with none, at W=1. A
 # student's lab gets the warnings but not the errors. BTF for modules needs
@@ -99,13 +120,13 @@ HARNESS_TOOLS := $(patsubst initramfs/tools/%.c,$(BUILD)/tools/%,$(wildcard init
 VMLINUX := $(BUILD)/vmlinux-$(KVER)
 # One initramfs per chapter selection (and lab choice), so that 'make test'
 # and 'make run-qemu CH=09' do not rebuild each other's.
-SELECTION := $(if $(CH),$(subst $(eval) ,-,$(strip $(CH))),all)$(if $(USE_LAB),-lab)
+SELECTION := $(if $(CH),$(subst $(eval) ,-,$(strip $(CH))),all)$(if $(USE_LAB),-lab)$(if $(EXT),-$(EXT))
 export WB_INITRAMFS := $(CURDIR)/$(BUILD)/initramfs-$(SELECTION).cpio
 
 all: initramfs
 
 # kbuild writes its objects next to the sources, so each chapter is built in
-# a copy under $(BUILD)/ch/ (a lab under $(BUILD)/lab/) and the sources stay
+# a copy under $(BUILD)/ch/ (a lab under $(LAB_OUT)/) and the sources stay
 # clean. A stamp per kernel release skips kbuild (half a second a chapter)
 # when no source changed.
 # $(call kbuild,SOURCE-DIR,BUILD-DIR,EXTRA-FLAGS)
@@ -120,9 +141,9 @@ modules: $(foreach ch,$(CHAPTERS),$(call out_of,$(ch))/.built-$(KVER))
 $(BUILD)/ch/%/.built-$(KVER): $$(wildcard chapters/%/*.[ch] chapters/%/Kbuild)
 	$(call kbuild,chapters/$*,$(BUILD)/ch/$*,KCFLAGS=-Werror)
 	@touch $@
-$(BUILD)/lab/%/.built-$(KVER): $$(wildcard modules/%/*.[ch] modules/%/Kbuild)
-	$(call kbuild,modules/$*,$(BUILD)/lab/$*,) || \
-		{ echo "make: your modules/$* does not build; the compiler says why above"; exit 1; }
+$(LAB_OUT)/%/.built-$(KVER): $$(wildcard $(LABDIR)/%/*.[ch] $(LABDIR)/%/Kbuild)
+	$(call kbuild,$(LABDIR)/$*,$(LAB_OUT)/$*,) || \
+		{ echo "make: your $(LABDIR)/$* does not build; the compiler says why above"; exit 1; }
 	@touch $@
 
 # User tools: static, so the initramfs needs no C library; they see the
@@ -132,7 +153,7 @@ $(BUILD)/ch/%: chapters/%.c $(wildcard chapters/*/*.h)
 	@echo '  TOOL    $@'
 	$(Q)$(CC) $(TOOL_CFLAGS) -Werror -I$(dir $<).. -o $@ $<
 
-$(BUILD)/lab/%: modules/%.c $(wildcard modules/*/*.h)
+$(LAB_OUT)/%: $(LABDIR)/%.c $(wildcard $(LABDIR)/*/*.h)
 	@mkdir -p $(@D)
 	@echo '  TOOL    $@'
 	$(Q)$(CC) $(TOOL_CFLAGS) -I$(dir $<).. -o $@ $<

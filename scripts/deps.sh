@@ -14,10 +14,10 @@ set -eu
 # What each group is for, so a reader knows why a package is here.
 #   vm:   boot the guest (qemu, the packaged kernel and its kbuild headers),
 #         build modules and static user tools, pack the initramfs, run the
-#         host-side test runner.
+#         host-side test runner, apply the extension solutions (patch).
 #   docs: render the book and check it in a real browser.
 VM_PACKAGES="qemu-system-x86 linux-image-amd64 linux-headers-amd64 busybox-static
-cpio kmod xz-utils make gcc libc6-dev python3 sparse"
+cpio kmod xz-utils make gcc libc6-dev python3 sparse patch"
 DOCS_PACKAGES="asciidoctor ruby-rouge graphviz ruby-asciidoctor-pdf chromium"
 # end::packages[]
 

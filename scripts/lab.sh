@@ -5,6 +5,9 @@
 #                                the lab steps FIRST and later cut out (all
 #                                steps by default); FORCE=1 replaces existing
 #                                work, after backing it up
+#   lab.sh solution NN-slug NAME DIR   copy the reference to DIR/NN-slug and
+#                                apply solutions/NN-slug/NAME.patch (the
+#                                solution of extension exercise NAME)
 #   lab.sh verify NN-slug...     check the markers of each chapter (TAP): at
 #                                least two steps, a skeleton that differs from
 #                                the reference, and filling the skeleton back
@@ -20,6 +23,7 @@
 # END TODO. The reference compiles and passes its tests with the markers in.
 set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)
+labdir=$(cd "$here" && mkdir -p "${LABDIR:-modules}" && cd "${LABDIR:-modules}" && pwd)
 
 # cut FIRST < reference > skeleton: drop the solutions of steps >= FIRST.
 cut_steps() {
@@ -76,7 +80,7 @@ new_lab() {
 	name=$1
 	first=${2:-1}
 	src="$here/chapters/$name"
-	dest="$here/modules/$name"
+	dest="$labdir/$name"
 	if [ -e "$dest" ]; then
 		if [ "${FORCE:-0}" != 1 ]; then
 			echo "lab.sh: $dest exists; FORCE=1 replaces it (keeping a backup)" >&2
@@ -91,9 +95,21 @@ new_lab() {
 		mkdir -p "$(dirname "$dest/$rel")"
 		cut_steps "$first" <"$file" >"$dest/$rel"
 	done
-	echo "lab.sh: created modules/$name with steps $(steps_in "$src" |
+	echo "lab.sh: created ${dest#"$here"/} with steps $(steps_in "$src" |
 		awk -v f="$first" '$1 >= f' | tr '\n' ' ')to do"
 	echo "lab.sh: read chapters/$name/README.adoc, fill in the TODOs, then: make check CH=${name%%-*}"
+}
+
+solution() {
+	name=$1
+	dest="$3/$name"
+	rm -rf "$dest"
+	for file in $(lab_sources "$here/chapters/$name"); do
+		rel=${file#"$here/chapters/$name"/}
+		mkdir -p "$(dirname "$dest/$rel")"
+		cp "$file" "$dest/$rel"
+	done
+	patch -s -d "$dest" -p1 <"$here/solutions/$name/$2.patch"
 }
 
 verify() {
@@ -137,12 +153,15 @@ case "${1:-}" in
 new)
 	new_lab "$2" "${3:-1}"
 	;;
+solution)
+	solution "$2" "$3" "$4"
+	;;
 verify)
 	shift
 	verify "$@"
 	;;
 *)
-	echo "usage: lab.sh new NN-slug [FIRST] | verify NN-slug..." >&2
+	echo "usage: lab.sh new NN-slug [FIRST] | solution NN-slug NAME DIR | verify NN-slug..." >&2
 	exit 2
 	;;
 esac

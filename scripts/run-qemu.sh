@@ -12,6 +12,7 @@
 #   ACCEL=auto|kvm|tcg   auto uses KVM only if a guest really boots under it
 #   KVER=R               kernel release (default: scripts/kernel.sh decides)
 #   WB_QMP=PATH          also open a QMP socket there (host-side test steps)
+#   WB_TEST=NAME         the test script each chapter runs (default: test)
 #   WB_INITRAMFS=PATH    initramfs to boot (the Makefile sets it)
 set -eu
 
@@ -103,7 +104,7 @@ test)
 	if [ -n "${WB_QMP:-}" ]; then
 		set -- "$@" -qmp "unix:$WB_QMP,server=on,wait=off"
 	fi
-	qemu "$(choose_accel)" "wb.mode=test wb.ch=$chapters" "$@"
+	qemu "$(choose_accel)" "wb.mode=test wb.ch=$chapters wb.test=${WB_TEST:-test}" "$@"
 	;;
 shell)
 	size=""

@@ -15,6 +15,8 @@ set -u
 # Long enough for any honest chapter under TCG, short enough that a stuck one
 # is reported by us (with its kernel stacks) before the host gives up on us.
 CHAPTER_LIMIT=${WB_CHAPTER_LIMIT:-30}
+# test.sh, or an extension exercise's ext-NAME.sh (make check EXT=NAME).
+TEST=${WB_TEST:-test}
 
 # Only emergencies go to the console live; the rest of the kernel log is
 # forwarded between chapters, so it never splits a TAP line.
@@ -63,7 +65,7 @@ run_chapter() {
 
 	# The test runs in a session of its own, so that it has no controlling
 	# terminal (as under a service manager) and can be killed as a group.
-	(cd "$dir" && exec setsid sh ./test.sh) &
+	(cd "$dir" && PATH="$dir:$PATH" exec setsid sh "./$TEST.sh") &
 	test_pid=$!
 	watchdog "$name" "$test_pid" "$taint_before" &
 	watchdog_pid=$!
@@ -78,7 +80,7 @@ run_chapter() {
 
 for chapter in "$@"; do
 	for dir in /chapters/"$chapter"-*; do
-		[ -f "$dir/test.sh" ] && run_chapter "$dir"
+		[ -f "$dir/$TEST.sh" ] && run_chapter "$dir"
 	done
 done
 echo "@@wb done"
