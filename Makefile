@@ -16,7 +16,7 @@ LABS := $(filter $(patsubst $(LABDIR)/%/,%,$(wildcard $(LABDIR)/[0-9][0-9]-*/)),
 export WB_TEST := $(if $(EXT),ext-$(EXT),test)
 
 .PHONY: all help deps test run-qemu bench sparse lab check check-all \
-	test-solutions docs pdf docs-check clean
+	test-solutions lab-selftest docs pdf docs-check clean
 .DEFAULT_GOAL := all
 
 help:
@@ -30,6 +30,7 @@ help:
 	@echo 'make check-all        check every lab in modules/ and print a score table'
 	@echo 'make check CH=11 EXT=seekable   check an extension exercise (chapters/11-*/ext-seekable.sh)'
 	@echo 'make test-solutions   check every extension solution (solutions/) with its extension test'
+	@echo 'make lab-selftest     every skeleton must fail its tests, and pass once filled back (slow)'
 	@echo 'make bench            time an empty boot and a full make test (medians)'
 	@echo 'make sparse           build every module with the sparse checker (C=2)'
 	@echo 'make docs             render the book to $(BUILD)/docs/html'
@@ -53,6 +54,9 @@ docs pdf docs-check:
 lab:
 	$(if $(filter 1,$(words $(CHAPTERS))),,$(error make lab takes one chapter: say CH=NN))
 	@LABDIR=$(LABDIR) scripts/lab.sh new $(CHAPTERS) $(TODO)
+
+lab-selftest:
+	@scripts/lab-selftest.sh
 
 # Each solutions/NN-slug/NAME.patch solves extension NAME of chapter NN: it is
 # applied to a copy of the reference, which is then checked like a lab.
