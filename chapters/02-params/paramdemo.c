@@ -101,7 +101,7 @@ static int __init paramdemo_init(void)
 		len += scnprintf(list + len, sizeof(list) - len, "%s%d",
 				 i ? "," : "", ports[i]);
 
-	pr_info("retries=%hd level=%d cookie=%ld name=%s interval_ms=%d\n",
+	pr_info("retries=%d level=%d cookie=%ld name=%s interval_ms=%d\n",
 		retries, level, cookie, name, interval_ms);
 	pr_info("ports=%s (nports=%u)\n", list, nports);
 	return 0;
