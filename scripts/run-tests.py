@@ -157,6 +157,8 @@ class Runner:
         m = LED.search(line)
         if m:
             self.leds.append((float(m.group(1)), int(m.group(2))))
+        elif line.startswith("run-qemu.sh:"):
+            print(line, flush=True)        # e.g. the KVM verdict
         elif line.strip():
             self.console.append("qemu: " + line)
 
