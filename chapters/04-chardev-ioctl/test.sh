@@ -13,16 +13,6 @@ stdout() {
 	RC=$?
 }
 
-# wait_line FILE TEXT: wait (5 s at most) until FILE has the line TEXT.
-wait_line() {
-	i=0
-	until grep -qx -- "$2" "$1" 2>/dev/null; do
-		i=$((i + 1))
-		[ "$i" -le 100 ] || return 1
-		sleep 0.05
-	done
-}
-
 check_eq "there is no $DEV before the module is loaded" "absent" \
 	"$([ -e $DEV ] && echo present || echo absent)"
 
@@ -110,7 +100,7 @@ done
 
 wbio hold $DEV >/tmp/holder &
 HOLDER=$!
-wait_line /tmp/holder open
+wait_line /tmp/holder '^open$'
 check_eq "a process holds $DEV open" "open" "$(cat /tmp/holder)"
 stdout wbio open $DEV
 check_eq "a second open while it is held fails with EBUSY" "error: EBUSY" "$OUT"

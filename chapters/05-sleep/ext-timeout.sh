@@ -9,16 +9,6 @@
 F=/proc/sleep
 P=/sys/module/sleep/parameters/timeout_ms
 
-# wait_line FILE TEXT: wait (5 s at most) until FILE has the line TEXT.
-wait_line() {
-	i=0
-	until grep -qx -- "$2" "$1" 2>/dev/null; do
-		i=$((i + 1))
-		[ "$i" -le 100 ] || return 1
-		sleep 0.05
-	done
-}
-
 # wait_asleep PID: wait (5 s at most) until PID sleeps in sleep_open().
 wait_asleep() {
 	i=0
@@ -51,7 +41,7 @@ check_match "... which root may change at run time (mode 0644)" "^-rw-r--r-- " \
 
 bg_hold a
 A=$PID
-wait_line /tmp/a.out open
+wait_line /tmp/a.out '^open$'
 # B waits for the file that A holds, and must give up after 0.3 s.
 START=$(centis)
 wbio open $F >/tmp/b.out 2>/dev/null &
@@ -76,7 +66,7 @@ bg_hold c
 C=$PID
 wait_asleep $C
 kill $A
-wait_line /tmp/c.out open
+wait_line /tmp/c.out '^open$'
 check_eq "a waiter whose time has not run out gets the file when A closes" \
 	"open" "$(cat /tmp/c.out)"
 
@@ -85,7 +75,7 @@ D=$!
 PIDS="$PIDS $D"
 wait_asleep $D
 kill -INT $D
-wait_line /tmp/d.out "error: EINTR"
+wait_line /tmp/d.out '^error: EINTR$'
 check_eq "a signal still interrupts a timed wait: EINTR" "error: EINTR" "$(cat /tmp/d.out)"
 
 # Three timed waiters; one close must let exactly one of them in.

@@ -8,16 +8,6 @@
 F=/proc/sleep
 MSG_MAX=64	# SLEEP_MSG_MAX in sleep.c
 
-# wait_line FILE TEXT: wait (5 s at most) until FILE has the line TEXT.
-wait_line() {
-	i=0
-	until grep -qx -- "$2" "$1" 2>/dev/null; do
-		i=$((i + 1))
-		[ "$i" -le 100 ] || return 1
-		sleep 0.05
-	done
-}
-
 # wchan PID: the kernel function process PID sleeps in.
 wchan() {
 	cat "/proc/$1/wchan" 2>/dev/null
@@ -74,7 +64,7 @@ check_eq "nobody holds the file: no module reference is left" "0" "$(refcnt)"
 # A holds the file.
 bg_hold a
 A=$PID
-wait_line /tmp/a.out open
+wait_line /tmp/a.out '^open$'
 check_eq "process A opens and holds $F" "open" "$(cat /tmp/a.out)"
 check_eq "A's open file holds one module reference" "1" "$(refcnt)"
 check_eq "B, opening with O_NONBLOCK while A holds it, gets EAGAIN" \
@@ -121,7 +111,7 @@ check_eq "0.3 s later C still sleeps in sleep_open() and has printed nothing" \
 
 kill $A
 wait $A
-wait_line /tmp/c.out "from the test"
+wait_line /tmp/c.out '^from the test$'
 check_eq "once A has closed the file, C wakes up, opens it and reads it" \
 	"from the test" "$(cat /tmp/c.out)"
 kill $C 2>/dev/null
@@ -131,7 +121,7 @@ check_eq "everybody has closed: no module reference is left" "0" "$(refcnt)"
 # Several sleepers: each close lets exactly one of them in.
 bg_hold h0
 CUR=$PID
-wait_line /tmp/h0.out open
+wait_line /tmp/h0.out '^open$'
 WAITERS=
 for n in 1 2 3; do
 	bg_hold "w$n"

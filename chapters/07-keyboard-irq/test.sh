@@ -41,11 +41,7 @@ type_line() {
 	rm -f /tmp/ttyline.out
 	./ttyline /dev/tty1 5000 >/tmp/ttyline.out 2>&1 &
 	reader=$!
-	i=0
-	until grep -Eq '^(ready|error)' /tmp/ttyline.out 2>/dev/null || [ $i -ge 100 ]; do
-		sleep 0.05
-		i=$((i + 1))
-	done
+	wait_line /tmp/ttyline.out '^(ready|error)'
 	host send-keys h i ret
 	wait $reader
 	check_eq "keys typed $1 still reach the console (tty1 reads \"hi\")" \

@@ -12,11 +12,7 @@ hold_tty() {
 	rm -f /tmp/holder.out
 	wbio hold $TTY >/tmp/holder.out 2>&1 &
 	HOLDER=$!
-	i=0
-	until grep -Eq '^(open|error)' /tmp/holder.out 2>/dev/null || [ $i -ge 100 ]; do
-		sleep 0.05
-		i=$((i + 1))
-	done
+	wait_line /tmp/holder.out '^(open|error)'
 }
 
 release_tty() {

@@ -8,6 +8,8 @@
 #   check_match DESC REGEX ACTUAL        ACTUAL has a line matching the ERE
 #   check_no_match DESC REGEX ACTUAL     ACTUAL has no line matching the ERE
 #   run CMD...                           run; sets OUT (stdout+stderr) and RC
+#   wait_line FILE ERE [SECONDS]         wait until FILE has a line matching
+#                                        ERE (5 s at most); fails on timeout
 #   klog_mark / klog [REGEX]             kernel log lines since the mark (only
 #                                        those matching REGEX, if given: the
 #                                        rest of the kernel logs too)
@@ -61,6 +63,17 @@ check_no_match() {
 run() {
 	OUT=$("$@" 2>&1)
 	RC=$?
+}
+
+# A background process announces it is ready by printing a line (wbio
+# prints "open"); poll for it rather than sleeping for a guessed time.
+wait_line() {
+	t_tries=$((${3:-5} * 20))
+	until grep -Eq -- "$2" "$1" 2>/dev/null; do
+		t_tries=$((t_tries - 1))
+		[ "$t_tries" -gt 0 ] || return 1
+		sleep 0.05
+	done
 }
 
 # The kernel log is cleared when a chapter starts and forwarded to the host
