@@ -71,6 +71,11 @@ test-solutions:
 ifeq ($(CH)$(CHAPTERS),$(CH))
 $(error CH=$(CH): no such chapter; the chapters are $(ALL_CHAPTERS))
 endif
+ifneq ($(filter run-qemu,$(MAKECMDGOALS)),)
+ifneq ($(words $(CHAPTERS)),1)
+$(error run-qemu boots one chapter: say which, e.g. make run-qemu CH=01)
+endif
+endif
 
 ifeq ($(WB_READY),)
 # The outer make: install what is missing, then do the work in a make that
@@ -179,7 +184,6 @@ initramfs: modules $(TOOLS) $(HARNESS_TOOLS) $(VMLINUX)
 		$(foreach ch,$(CHAPTERS),chapters/$(ch):$(call out_of,$(ch)):$(call src_of,$(ch))/$(ch))
 
 run-qemu: initramfs
-	$(if $(filter 1,$(words $(CHAPTERS))),,$(error run-qemu boots one chapter: say CH=NN))
 	@scripts/run-qemu.sh shell $(firstword $(subst -, ,$(CHAPTERS)))
 
 # make test also checks that every chapter's lab skeleton fills back into the
