@@ -157,12 +157,12 @@ $(LAB_OUT)/%/.built-$(KVER): $$(wildcard $(LABDIR)/%/*.[ch] $(LABDIR)/%/Kbuild)
 
 # User tools: static, so the initramfs needs no C library; they see the
 # chapter's headers (shared with its module) through -I.
-$(BUILD)/ch/%: chapters/%.c $(wildcard chapters/*/*.h)
+$(BUILD)/ch/%: chapters/%.c $(wildcard chapters/*/*.h chapters/*/tools/*.h)
 	@mkdir -p $(@D)
 	@echo '  TOOL    $@'
 	$(Q)$(CC) $(TOOL_CFLAGS) -Werror -I$(dir $<).. -o $@ $<
 
-$(LAB_OUT)/%: $(LABDIR)/%.c $(wildcard $(LABDIR)/*/*.h)
+$(LAB_OUT)/%: $(LABDIR)/%.c $(wildcard $(LABDIR)/*/*.h $(LABDIR)/*/tools/*.h)
 	@mkdir -p $(@D)
 	@echo '  TOOL    $@'
 	$(Q)$(CC) $(TOOL_CFLAGS) -I$(dir $<).. -o $@ $<

@@ -28,12 +28,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#define DEV	"/dev/reverse"
+#include "child.h"
 
-static const char *ename(int err)
-{
-	return strerrorname_np(err) ? strerrorname_np(err) : "?";
-}
+#define DEV	"/dev/reverse"
 
 static void die(const char *what)
 {
@@ -48,13 +45,6 @@ static int open_dev(int flags)
 	if (fd < 0)
 		die("open");
 	return fd;
-}
-
-static void sleep_ms(int ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	nanosleep(&ts, NULL);
 }
 
 /* Read once and print "[data]" or the errno; returns the read's result. */
@@ -75,53 +65,6 @@ static void must_write(int fd, const char *text)
 {
 	if (write(fd, text, strlen(text)) != (ssize_t)strlen(text))
 		die("write");
-}
-
-/*
- * Wait (5 s at most) until @pid sleeps in the driver's read method, as
- * /proc/PID/wchan names it. Returns 0 when it does, -1 when the child
- * exited or never got there.
- */
-static int wait_blocked(pid_t pid)
-{
-	char path[64], wchan[128];
-	int i, status;
-
-	snprintf(path, sizeof(path), "/proc/%d/wchan", pid);
-	for (i = 0; i < 5000; i++) {
-		FILE *f = fopen(path, "r");
-
-		wchan[0] = 0;
-		if (f) {
-			if (!fgets(wchan, sizeof(wchan), f))
-				wchan[0] = 0;
-			fclose(f);
-		}
-		if (!strcmp(wchan, "reverse_read"))
-			return 0;
-		if (waitpid(pid, &status, WNOHANG) == pid) {
-			printf("the reader did not block (it finished at once)\n");
-			return -1;
-		}
-		sleep_ms(1);
-	}
-	printf("the reader is not asleep in reverse_read after 5 s (wchan: %s)\n", wchan);
-	return -1;
-}
-
-/* Wait (5 s at most) for @pid to end; kill it if it does not. */
-static void reap(pid_t pid)
-{
-	int i, status;
-
-	for (i = 0; i < 5000; i++) {
-		if (waitpid(pid, &status, WNOHANG) == pid)
-			return;
-		sleep_ms(1);
-	}
-	printf("the reader had not finished 5 s later; killed it\n");
-	kill(pid, SIGKILL);
-	waitpid(pid, &status, 0);
 }
 
 static int pipefd[2];
@@ -182,7 +125,7 @@ static int blocked_reader(const char *how)
 			printf("the reader is blocked again\n");
 			fflush(stdout);
 		} else {
-			reap(pid);
+			reap(pid, 5);
 			/* The device must still work for this open file. */
 			must_write(fd, "still works");
 			show_read("then: ", fd, 4096);
@@ -190,7 +133,7 @@ static int blocked_reader(const char *how)
 		}
 	}
 	must_write(fd, "woken by a write");
-	reap(pid);
+	reap(pid, 5);
 	return 0;
 }
 
@@ -272,7 +215,7 @@ static int race(int rounds)
 		sched_yield();
 	}
 	must_write(fd, "the end of the race");
-	reap(pid);
+	reap(pid, 5);
 	return 0;
 }
 

@@ -28,17 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static const char *ename(int err)
-{
-	return strerrorname_np(err) ? strerrorname_np(err) : "?";
-}
-
-static void sleep_ms(int ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	nanosleep(&ts, NULL);
-}
+#include "child.h"
 
 static void show(const char *what, const char *buf, ssize_t n)
 {
@@ -47,46 +37,6 @@ static void show(const char *what, const char *buf, ssize_t n)
 	else
 		printf("[%.*s]\n", (int)n, buf);
 	fflush(stdout);
-}
-
-/* Wait (5 s at most) until @pid sleeps in reverse_read; 0 if it does. */
-static int wait_blocked(pid_t pid)
-{
-	char path[64], wchan[128];
-	int i, status;
-
-	snprintf(path, sizeof(path), "/proc/%d/wchan", pid);
-	for (i = 0; i < 5000; i++) {
-		FILE *f = fopen(path, "r");
-
-		wchan[0] = 0;
-		if (f) {
-			if (!fgets(wchan, sizeof(wchan), f))
-				wchan[0] = 0;
-			fclose(f);
-		}
-		if (!strcmp(wchan, "reverse_read"))
-			return 0;
-		if (waitpid(pid, &status, WNOHANG) == pid)
-			return -1;
-		sleep_ms(1);
-	}
-	return -1;
-}
-
-/* Wait (3 s at most) for @pid to end; kill it if it does not. */
-static void reap(pid_t pid)
-{
-	int i, status;
-
-	for (i = 0; i < 3000; i++) {
-		if (waitpid(pid, &status, WNOHANG) == pid)
-			return;
-		sleep_ms(1);
-	}
-	printf("the reader still sleeps 3 s later; killed it\n");
-	kill(pid, SIGKILL);
-	waitpid(pid, &status, 0);
 }
 
 static int whence_of(const char *s)
@@ -170,7 +120,7 @@ int main(int argc, char **argv)
 			else
 				printf("the reader sleeps in reverse_read\n");
 		} else if (!strcmp(op, "reap") && reader) {
-			reap(reader);
+			reap(reader, 3);
 			reader = 0;
 			if (fcntl(fd, F_SETFL, O_NONBLOCK))
 				printf("fcntl: %s\n", ename(errno));
@@ -180,6 +130,6 @@ int main(int argc, char **argv)
 		fflush(stdout);
 	}
 	if (reader)
-		reap(reader);
+		reap(reader, 3);
 	return 0;
 }
