@@ -57,7 +57,7 @@ build_pdf() {
 	render_diagrams
 	ruby "$DOCS/tools/render.rb" gen "$ROOT" "$GEN"
 	chapters=${DOCS_CHAPTERS:-$ROOT/chapters}
-	asciidoctor-pdf --failure-level WARN --safe-mode unsafe \
+	asciidoctor-pdf --failure-level WARN --safe-mode unsafe -r "$DOCS/tools/lab-markers.rb" \
 		-a chapters="$chapters" -a wb-gen="$GEN" -a diagramsdir="$DIAGRAMS" \
 		-a toc -a media=screen \
 		-o "$PDF" "$DOCS/index.adoc"

@@ -23,6 +23,7 @@
 require 'asciidoctor'
 require 'cgi'
 require 'fileutils'
+require_relative 'lab-markers'
 
 BOOK_TITLE = 'The Linux Kernel Module Workbook'
 
