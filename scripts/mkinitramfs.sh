@@ -19,7 +19,10 @@ kver=$2
 tools=$3
 shift 3
 here=$(cd "$(dirname "$0")/.." && pwd)
-stage="$out.d"
+# Private names while we work, so that two makes of the same selection at
+# once cannot trip over each other; the results are renamed into place.
+stage="$out.d.$$"
+trap 'rm -rf "$stage" "$out.inputs.$$" "$out.tmp.$$"' EXIT
 
 split() { # SOURCE:BUILD:ORIGIN
 	source=${1%%:*}
@@ -42,9 +45,8 @@ list_inputs() {
 	} | LC_ALL=C sort | xargs stat -c '%n %s %Y'
 }
 
-list_inputs "$@" >"$out.inputs.new"
-if [ -f "$out" ] && cmp -s "$out.inputs.new" "$out.inputs"; then
-	rm -f "$out.inputs.new"
+list_inputs "$@" >"$out.inputs.$$"
+if [ -f "$out" ] && cmp -s "$out.inputs.$$" "$out.inputs"; then
 	exit 0
 fi
 echo "  CPIO    $out"
@@ -111,12 +113,12 @@ newc_entry() { # NAME MODE RDEVMAJOR RDEVMINOR
 
 pack() {
 	(cd "$stage" && find . -mindepth 1 | sed 's,^\./,,' | LC_ALL=C sort |
-		cpio --quiet -o -H newc -R 0:0) >"$out.tmp"
+		cpio --quiet -o -H newc -R 0:0) >"$out.tmp.$$"
 	{
 		newc_entry dev/console $((0020600)) 5 1 424242
 		newc_entry TRAILER!!! 0 0 0 0
-	} >>"$out.tmp"
-	mv "$out.tmp" "$out"
+	} >>"$out.tmp.$$"
+	mv "$out.tmp.$$" "$out"
 }
 
 install_busybox
@@ -127,4 +129,4 @@ for chapter in "$@"; do
 done
 install_modules_index
 pack
-mv "$out.inputs.new" "$out.inputs"
+mv "$out.inputs.$$" "$out.inputs"
