@@ -231,8 +231,6 @@ class Runner:
                 text = " ".join(args)
                 seen = self.console[getattr(self, "console_mark", 0):]
                 reply = "yes" if any(l.strip() == text for l in seen) else "no"
-            elif action == "ping":
-                reply = "pong"
             else:
                 reply = f"error: unknown host action '{action}'"
         except Exception as e:  # the guest test reports it as a failure
