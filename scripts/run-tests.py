@@ -31,6 +31,7 @@ import json
 import os
 import queue
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -127,6 +128,9 @@ class Runner:
         self.log = open(log_path, "w") if log_path else None
         self.lines = queue.Queue()
         self.done = False
+        self.score = False          # print a score table (make check)
+        self.console_mark = 0       # console-mark / console-seen
+        self.last_words = None      # why the VM was killed, if it was
 
     # --- reading QEMU ----------------------------------------------------
     def reader(self, stream, tag):
@@ -151,6 +155,7 @@ class Runner:
         if self.proc.poll() is None:
             self.proc.kill()
         self.proc.wait()
+        shutil.rmtree(self.tmp, ignore_errors=True)
 
     # --- the protocol ----------------------------------------------------
     def on_err(self, line):
@@ -229,7 +234,7 @@ class Runner:
                 # The serial port keeps order: what the guest wrote before
                 # asking has been read already.
                 text = " ".join(args)
-                seen = self.console[getattr(self, "console_mark", 0):]
+                seen = self.console[self.console_mark:]
                 reply = "yes" if any(l.strip() == text for l in seen) else "no"
             else:
                 reply = f"error: unknown host action '{action}'"
@@ -341,7 +346,7 @@ class Runner:
 
     def account_for_the_rest(self):
         """Chapters cut short by a panic, a hang or a dead VM fail here."""
-        reason = getattr(self, "last_words", None)
+        reason = self.last_words
         if reason is None and not self.done:
             tail = self.console[-30:]
             reason = ["the VM stopped before the tests were done; last console lines:"] + tail
@@ -382,7 +387,7 @@ class Runner:
         for name in self.order:
             p, f = self.chapters[name].counts()
             passed, failed = passed + p, failed + f
-        if getattr(self, "score", False):
+        if self.score:
             print(f"\n{'chapter':24} {'score':>9}  status")
             for name in self.order:
                 p, f = self.chapters[name].counts()
