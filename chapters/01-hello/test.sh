@@ -2,6 +2,7 @@
 # Chapter 01 tests: what each hello module logs, what modinfo says, and how
 # the module tools behave. Runs in the VM; see initramfs/wb/testlib.sh.
 . /wb/testlib.sh
+plan 20
 
 # load_unload MODULE REGEX: insmod then rmmod; LOG gets the kernel log
 # lines that match REGEX (other parts of the kernel may log meanwhile).

@@ -2,6 +2,7 @@
 # Chapter 02 tests: paramdemo's parameters at load time, in sysfs, in
 # modinfo, and the refusal of bad values at load time and at run time.
 . /wb/testlib.sh
+plan 34
 
 P=/sys/module/paramdemo/parameters
 

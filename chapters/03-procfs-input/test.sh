@@ -3,6 +3,7 @@
 # once per open, whatever the read size; /proc/rw_history lists the last
 # inputs through seq_file. Runs in the VM; see initramfs/wb/testlib.sh.
 . /wb/testlib.sh
+plan 34
 
 F=/proc/rw_test
 H=/proc/rw_history

@@ -3,6 +3,7 @@
 # read and write honour the file position, the ioctls work and fail safely,
 # and only one process may hold the device. Runs in the VM as root.
 . /wb/testlib.sh
+plan 41
 
 DEV=/dev/char_dev
 MAX=128		# CHARDEV_MSG_MAX in chardev.h

@@ -5,6 +5,7 @@
 # make check CH=05 EXT=timeout. The reference solution is
 # solutions/05-sleep/timeout.patch.
 . /wb/testlib.sh
+plan 24
 
 F=/proc/sleep
 P=/sys/module/sleep/parameters/timeout_ms

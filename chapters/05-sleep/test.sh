@@ -4,6 +4,7 @@
 # interrupt the sleep, and the module cannot go while anybody is inside.
 # Runs in the VM as root.
 . /wb/testlib.sh
+plan 32
 
 F=/proc/sleep
 MSG_MAX=64	# SLEEP_MSG_MAX in sleep.c

@@ -3,6 +3,7 @@
 # self-re-arming timer (timer_ctx.ko): their rate, the context each callback
 # runs in, and clean unloading. Runs in the VM; see initramfs/wb/testlib.sh.
 . /wb/testlib.sh
+plan 21
 
 # field NAME FILE: the value of the "NAME: value" line of FILE.
 field() {

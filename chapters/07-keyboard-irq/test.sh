@@ -3,6 +3,7 @@
 # presses on the emulated PS/2 keyboard, logs them from its bottom half, and
 # leaves the keyboard working for the console. Runs in the VM.
 . /wb/testlib.sh
+plan 18
 
 # Set-1 make codes of the QEMU qcodes we press (i8042 translates the
 # keyboard's set 2 into set 1); a release is the same code with bit 7 set.

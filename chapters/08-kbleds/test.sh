@@ -3,6 +3,7 @@
 # restores them on unload, and refuses to load without a console tty. The
 # LED states are watched from outside, at QEMU's emulated PS/2 keyboard.
 . /wb/testlib.sh
+plan 25
 
 TTY=/dev/tty1
 

@@ -3,6 +3,7 @@
 # process that loads it (a pseudo-terminal, the serial console) and says so
 # in the log when there is none. Runs in the VM; see initramfs/wb/testlib.sh.
 . /wb/testlib.sh
+plan 22
 # The chapter's tools sit next to this script (make run-qemu puts them on
 # PATH too).
 export PATH="$PWD:$PATH"

@@ -5,6 +5,7 @@
 # other command is EINVAL. Runs in the VM: make check CH=10 EXT=edit. The
 # reference solution is solutions/10-linked-list/edit.patch.
 . /wb/testlib.sh
+plan 26
 
 VIEW=/sys/kernel/debug/numlist
 MINE='^numlist: (allocated|sum|freed|cannot) '

@@ -3,6 +3,7 @@
 # shows it in debugfs, frees every node on unload, and refuses bad N. Runs in
 # the VM; see initramfs/wb/testlib.sh.
 . /wb/testlib.sh
+plan 27
 
 VIEW=/sys/kernel/debug/numlist
 # numlist's own log lines (the kernel adds others, such as taint notices).

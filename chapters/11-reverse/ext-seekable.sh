@@ -5,6 +5,7 @@
 # make check CH=11 EXT=seekable. The reference solution is
 # solutions/11-reverse/seekable.patch.
 . /wb/testlib.sh
+plan 19
 export PATH="$PWD:$PATH"
 
 if ! command -v rseek >/dev/null; then

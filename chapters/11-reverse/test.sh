@@ -3,6 +3,7 @@
 # own buffer, blocks readers until a write arrives, and fails safely. Runs in
 # the VM; see initramfs/wb/testlib.sh.
 . /wb/testlib.sh
+plan 35
 # The chapter's tools sit next to this script (make run-qemu puts them on
 # PATH too).
 export PATH="$PWD:$PATH"

@@ -3,7 +3,11 @@
 # A test script checks what a module does and reports each check as one TAP
 # line ("ok N - what" or "not ok N - what", with "#" lines saying what was
 # expected and what was seen). The host runner turns these into the report.
+# As in the kernel's KTAP, the plan comes first: a test that stops half-way
+# (a crash, a hang) leaves the checks it never ran visible, and the runner
+# counts each of them as failed.
 #
+#   plan N                               the number of checks; call it first
 #   check_eq DESC EXPECTED ACTUAL        strings are equal
 #   check_match DESC REGEX ACTUAL        ACTUAL has a line matching the ERE
 #   check_no_match DESC REGEX ACTUAL     ACTUAL has no line matching the ERE
@@ -13,11 +17,22 @@
 #   klog_mark / klog [REGEX]             kernel log lines since the mark (only
 #                                        those matching REGEX, if given: the
 #                                        rest of the kernel logs too)
+#   skip DESC REASON                     a check that cannot run here (counts
+#                                        neither passed nor failed)
+#   bail_out REASON                      stop the test now; the checks not run
+#                                        yet count as failed
 #   host ACTION ARGS...                  ask the host to act; reply in HOST_REPLY
-#   done_testing                         print the TAP plan; call it last
+#   done_testing                         check that the plan was kept; call it
+#                                        last
 
 T_COUNT=0
 T_FAILED=0
+T_PLAN=
+
+plan() {
+	T_PLAN=$1
+	echo "1..$1"
+}
 
 ok() {
 	T_COUNT=$((T_COUNT + 1))
@@ -34,6 +49,16 @@ not_ok() {
 		# A long "got" (a whole /proc file, say) is cut to its start.
 		printf '%s\n' "$line" | sed -n '1,15s/^/#   /p; 16{s/.*/#   [.. more lines cut ..]/p;q}'
 	done
+}
+
+skip() {
+	T_COUNT=$((T_COUNT + 1))
+	echo "ok $T_COUNT - $1 # SKIP $2"
+}
+
+bail_out() {
+	echo "Bail out! $*"
+	exit 1
 }
 
 check_eq() {
@@ -94,7 +119,14 @@ host() {
 	IFS= read -r HOST_REPLY </dev/console
 }
 
+# The runner counts checks against the plan too; saying it here names the
+# test script as the culprit when the plan is wrong.
 done_testing() {
-	echo "1..$T_COUNT"
+	if [ -z "$T_PLAN" ]; then
+		not_ok "the test declares its plan (plan N) before its first check"
+	elif [ "$T_COUNT" != "$T_PLAN" ]; then
+		not_ok "the test ran as many checks as it planned" \
+			"planned: $T_PLAN" "ran:     $T_COUNT"
+	fi
 	[ "$T_FAILED" = 0 ]
 }
