@@ -2,7 +2,7 @@
 # Chapter 01 tests: what each hello module logs, what modinfo says, and how
 # the module tools behave. Runs in the VM; see initramfs/wb/testlib.sh.
 . /wb/testlib.sh
-plan 20
+plan 23
 
 # load_unload MODULE REGEX: insmod then rmmod; LOG gets the kernel log
 # lines that match REGEX (other parts of the kernel may log meanwhile).
@@ -76,6 +76,22 @@ check_match "a second insmod of a loaded module fails with File exists" \
 	"File exists" "$OUT"
 check_eq "... and exits non-zero" "1" "$([ "$RC" != 0 ] && echo 1)"
 rmmod hello-1
+
+# --- the banner's commands, as the student types them --------------------
+# transcript saves each command and its output for the book, too.
+transcript banner-hello-1 'insmod hello-1.ko; dmesg | tail -1; rmmod hello-1; dmesg | tail -1'
+check_eq "banner: hello-1 greets on insmod and says goodbye on rmmod" \
+	"Hello, world 1
+Goodbye, world 1" "$(printf '%s\n' "$OUT" | sed 's/^\[[ 0-9.]*\] //')"
+transcript banner-modinfo 'modinfo hello-4.ko'
+check_eq "banner: modinfo hello-4.ko shows license, author, description, version, vermagic" \
+	"author description license vermagic version" \
+	"$(printf '%s\n' "$OUT" | sed -En 's/^(license|author|description|version|vermagic): .*/\1/p' |
+		sort | tr '\n' ' ' | sed 's/ $//')"
+transcript banner-whoami 'insmod whoami.ko; dmesg | tail -1'
+check_match "banner: whoami says insmod ran its init function" \
+	'whoami: loaded by "insmod" \(pid [0-9]+\)$' "$OUT"
+rmmod whoami
 
 check_eq "modprobe finds the chapter's modules (depmod ran)" "" \
 	"$(modprobe hello-1 2>&1 && modprobe -r hello-1 2>&1)"

@@ -25,10 +25,12 @@ static int __init whoami_init(void)
 
 static void __exit whoami_exit(void)
 {
+	/* TODO 3: log the name and pid of the process running this code */
 	char comm[TASK_COMM_LEN];
 
 	get_task_comm(comm, current);
 	pr_info("unloaded by \"%s\" (pid %d)\n", comm, task_pid_nr(current));
+	/* END TODO */
 }
 
 module_init(whoami_init);
