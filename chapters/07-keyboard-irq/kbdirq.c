@@ -21,6 +21,27 @@
 #include <linux/version.h>
 #include <linux/workqueue.h>
 
+/*
+ * Since 6.14 an i8042 filter gets a context pointer, given to
+ * i8042_install_filter() ("Input: i8042 - Add support for platform filter
+ * contexts", posted to linux-input in January 2025 and merged for 6.14).
+ * The filter below has the new signature; older kernels, 6.1 among them,
+ * call a filter without a context, so hand them one that passes NULL.
+ */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 14, 0)
+static bool kbdirq_filter(unsigned char data, unsigned char str,
+			  struct serio *serio, void *context);
+
+static bool kbdirq_filter_nocontext(unsigned char data, unsigned char str,
+				    struct serio *serio)
+{
+	return kbdirq_filter(data, str, serio, NULL);
+}
+
+#define i8042_install_filter(filter, context)	i8042_install_filter(filter##_nocontext)
+#define i8042_remove_filter(filter)		i8042_remove_filter(filter##_nocontext)
+#endif
+
 /* The keyboard's interrupt line on every PC since the IBM PC/AT. */
 #define KBD_IRQ		1
 
@@ -83,6 +104,7 @@ static void kbdirq_work_fn(struct work_struct *work)
 }
 
 static DECLARE_WORK(kbdirq_work, kbdirq_work_fn);
+
 /* end::bottom[] */
 
 /* tag::filter[] */
@@ -93,13 +115,8 @@ static DECLARE_WORK(kbdirq_work, kbdirq_work_fn);
  * ask for the bottom half. Returning false lets the byte go on to the
  * keyboard driver as if we were not here.
  */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 13, 0)
 static bool kbdirq_filter(unsigned char data, unsigned char str,
 			  struct serio *serio, void *context)
-#else
-static bool kbdirq_filter(unsigned char data, unsigned char str,
-			  struct serio *serio)
-#endif
 {
 	/* TODO 2: queue keyboard bytes that are keys and schedule the bottom half */
 	/* The mouse talks through the same controller. */
@@ -118,6 +135,7 @@ static bool kbdirq_filter(unsigned char data, unsigned char str,
 	/* END TODO */
 	return false;
 }
+
 /* end::filter[] */
 
 /* tag::handler[] */
@@ -132,6 +150,7 @@ static irqreturn_t kbdirq_handler(int irq, void *dev_id)
 	atomic_long_inc(&irqs_seen);
 	return IRQ_NONE;
 }
+
 /* end::handler[] */
 
 static int kbdirq_show(struct seq_file *m, void *v)
@@ -149,7 +168,7 @@ static int kbdirq_hook_irq(irq_handler_t handler, void *dev_id)
 {
 	int ret = 0;
 
-	/* TODO 1: share IRQ 1 with i8042: request it with IRQF_SHARED and dev_id */
+	/* TODO 1: share IRQ 1 with i8042 (IRQF_SHARED, dev_id); give it back on unload */
 	ret = request_irq(KBD_IRQ, handler, IRQF_SHARED, KBUILD_MODNAME, dev_id);
 	/* END TODO */
 	return ret;
@@ -157,10 +176,12 @@ static int kbdirq_hook_irq(irq_handler_t handler, void *dev_id)
 
 static void kbdirq_unhook_irq(void *dev_id)
 {
-	/* TODO 4: give back our handler on IRQ 1 (and only ours: dev_id says which) */
+	/* TODO 1: share IRQ 1 with i8042 (IRQF_SHARED, dev_id); give it back on unload */
+	/* Only our handler: dev_id says which one of the line's handlers. */
 	free_irq(KBD_IRQ, dev_id);
 	/* END TODO */
 }
+
 /* end::hook[] */
 
 /* tag::init[] */
@@ -179,11 +200,7 @@ static int __init kbdirq_init(void)
 	}
 
 	/* Only one filter may be installed at a time (some laptop drivers use it). */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 13, 0)
 	ret = i8042_install_filter(kbdirq_filter, NULL);
-#else
-	ret = i8042_install_filter(kbdirq_filter);
-#endif
 	if (ret) {
 		pr_err("cannot install the i8042 filter: %d%s\n", ret,
 		       ret == -EBUSY ? " (another driver has one)" : "");
@@ -199,6 +216,7 @@ err_proc:
 	proc_remove(proc_entry);
 	return ret;
 }
+
 /* end::init[] */
 
 /* tag::exit[] */
@@ -215,6 +233,7 @@ static void __exit kbdirq_exit(void)
 	proc_remove(proc_entry);
 	pr_info("stopped watching the keyboard\n");
 }
+
 /* end::exit[] */
 
 module_init(kbdirq_init);

@@ -3,7 +3,7 @@
 # presses on the emulated PS/2 keyboard, logs them from its bottom half, and
 # leaves the keyboard working for the console. Runs in the VM.
 . /wb/testlib.sh
-plan 18
+plan 21
 
 # Set-1 make codes of the QEMU qcodes we press (i8042 translates the
 # keyboard's set 2 into set 1); a release is the same code with bit 7 set.
@@ -27,13 +27,16 @@ irq1_line() { grep -E '^ *1:' /proc/interrupts; }
 irq1_count() { irq1_line | awk '{ print $2 }'; }
 counter() { awk -v k="$1:" '$1 == k { print $2 }' /proc/kbdirq; }
 
-# wait_klog REGEX N: wait (at most 5 s) until N log lines match REGEX.
-wait_klog() {
-	i=0
-	while [ "$(klog "$1" | wc -l)" -lt "$2" ] && [ $i -lt 100 ]; do
-		sleep 0.05
-		i=$((i + 1))
-	done
+# The kernel log as it grows, in a file that wait_line can watch (the log
+# is cleared when the chapter starts, so old lines cannot match).
+watch_klog() {
+	cat /dev/kmsg >/tmp/kbdirq-kmsg &
+	KMSG_CAT=$!
+}
+
+unwatch_klog() {
+	kill "$KMSG_CAT"
+	wait "$KMSG_CAT" 2>/dev/null
 }
 
 # type_line WHEN: the host types "h i ret"; a reader on tty1 (the
@@ -52,6 +55,33 @@ line: hi" "$(cat /tmp/ttyline.out)"
 
 check_no_match "before loading, IRQ 1 belongs to i8042 alone" "kbdirq" "$(irq1_line)"
 
+# --- the banner's commands, as make run-qemu shows them --------------------
+# banner_cmd N: the command on line N of banner.txt, without the indent and
+# the "(what you see)" remark after it.
+banner_cmd() {
+	sed -n "${1}p" banner.txt | sed -e 's/^ *//' -e 's/   *(.*)$//'
+}
+
+klog_mark
+transcript try-load "$(banner_cmd 2)"
+check_match "banner: 'insmod kbdirq.ko; grep ...' shows i8042, kbdirq on IRQ 1" \
+	"^ *1: .*i8042, kbdirq$" "$OUT"
+watch_klog
+host send-keys a
+wait_line /tmp/kbdirq-kmsg "kbdirq: scan code 0x$(make_code a) released"
+unwatch_klog
+transcript try-keys "$(banner_cmd 4)"
+check_eq "banner: 'dmesg | grep kbdirq; cat /proc/kbdirq' shows the key a and counts it" \
+	"kbdirq: watching the keyboard on IRQ 1
+$(expected_log a)
+presses: 1
+releases: 1" "$(printf '%s\n' "$OUT" | sed 's/^\[[ 0-9.]*\] //' | grep -E '^kbdirq:|^(presses|releases):')"
+transcript try-unload "$(banner_cmd 5)"
+check_match "banner: 'rmmod kbdirq; grep ...' shows i8042 alone on IRQ 1" \
+	"^ *1: .*[0-9] +IO-APIC +1-edge +i8042$" "$OUT"
+
+# --- the module at work ------------------------------------------------------
+
 klog_mark
 run insmod kbdirq.ko
 check_eq "kbdirq loads" "0" "$RC"
@@ -59,11 +89,12 @@ check_match "/proc/interrupts lists kbdirq on IRQ 1 beside i8042" \
 	"i8042, kbdirq$" "$(irq1_line)"
 
 irqs0=$(irq1_count)
+watch_klog
 KEYS="a s d f"
 host send-keys $KEYS
 check_eq "the host pressed the keys" "ok" "$HOST_REPLY"
-n=$(($(echo $KEYS | wc -w) * 2))
-wait_klog 'kbdirq: scan code' $n
+# The bottom half logs later: wait for the release of the last key.
+wait_line /tmp/kbdirq-kmsg "kbdirq: scan code 0x$(make_code f) released"
 check_eq "the bottom half logs each key of '$KEYS': press then release, in order" \
 	"$(expected_log $KEYS)" "$(klog 'kbdirq: scan code')"
 
@@ -74,6 +105,7 @@ check_eq "no byte was dropped from the fifo" "0" "$(counter dropped)"
 check_eq "the shared handler ran once for every IRQ 1 interrupt (its count = /proc/interrupts)" \
 	"$(($(irq1_count) - irqs0))" "$(counter interrupts)"
 
+unwatch_klog
 type_line "while kbdirq is loaded"
 
 klog_mark
