@@ -37,6 +37,7 @@ struct reverse_buf {
 	size_t size;			/* room in data[] */
 	char data[];
 };
+
 /* end::state[] */
 
 /* tag::algorithm[] */
@@ -82,6 +83,7 @@ static void reverse_phrase(char *phrase, size_t len)
 	}
 	/* END TODO */
 }
+
 /* end::algorithm[] */
 
 /* tag::open[] */
@@ -90,8 +92,14 @@ static struct reverse_buf *reverse_buf_alloc(size_t size)
 	struct reverse_buf *buf = NULL;
 
 	/* TODO 1: allocate a buffer of @size bytes; set up its lock and wait queue */
-	/* kvzalloc: a large buffer need not be physically contiguous. */
-	buf = kvzalloc(struct_size(buf, data, size), GFP_KERNEL);
+	/*
+	 * kvzalloc: a large buffer need not be physically contiguous.
+	 * _ACCOUNT: any user may open the device as often as they like, and
+	 * each open costs up to a megabyte of kernel memory, so charge it to
+	 * the opener's memory cgroup; its limit then stops a greedy user, not
+	 * the whole machine.
+	 */
+	buf = kvzalloc(struct_size(buf, data, size), GFP_KERNEL_ACCOUNT);
 	if (!buf)
 		return NULL;
 	mutex_init(&buf->lock);
@@ -101,7 +109,11 @@ static struct reverse_buf *reverse_buf_alloc(size_t size)
 	return buf;
 }
 
-/* Every open() makes a new struct file, and so a new buffer. */
+/*
+ * Every open() makes a new struct file, and so a new buffer. The file is a
+ * stream: it has no positions, so stream_open() makes lseek(), pread() and
+ * pwrite() fail with ESPIPE rather than pretend to honour an offset.
+ */
 static int reverse_open(struct inode *inode, struct file *file)
 {
 	struct reverse_buf *buf = reverse_buf_alloc(buffer_size);
@@ -109,7 +121,7 @@ static int reverse_open(struct inode *inode, struct file *file)
 	if (!buf)
 		return -ENOMEM;
 	file->private_data = buf;
-	return 0;
+	return stream_open(inode, file);
 }
 
 /* Called once, when the last descriptor sharing this open file is closed. */
@@ -121,6 +133,7 @@ static int reverse_release(struct inode *inode, struct file *file)
 	kvfree(buf);
 	return 0;
 }
+
 /* end::open[] */
 
 /* tag::write[] */
@@ -164,6 +177,7 @@ out_unlock:
 	mutex_unlock(&buf->lock);
 	return ret;
 }
+
 /* end::write[] */
 
 /* tag::read[] */
@@ -214,6 +228,7 @@ out_unlock:
 	/* END TODO */
 	return ret;
 }
+
 /* end::read[] */
 
 /* tag::device[] */
@@ -223,8 +238,7 @@ static const struct file_operations reverse_fops = {
 	.release = reverse_release,
 	.read = reverse_read,
 	.write = reverse_write,
-	/* A stream of phrases has no positions; lseek succeeds and does nothing. */
-	.llseek = noop_llseek,
+	/* No .llseek: stream_open() at open says there is nothing to seek. */
 };
 
 static struct miscdevice reverse_misc = {
@@ -234,6 +248,7 @@ static struct miscdevice reverse_misc = {
 	/* devtmpfs creates /dev/reverse with this mode; no udev rule needed. */
 	.mode = 0666,
 };
+
 /* end::device[] */
 
 static int __init reverse_init(void)
@@ -246,7 +261,7 @@ static int __init reverse_init(void)
 		return -EINVAL;
 	}
 
-	/* TODO 5: register the misc device */
+	/* TODO 5: register the misc device, and deregister it on unload */
 	ret = misc_register(&reverse_misc);
 	/* END TODO */
 	if (ret) {
@@ -259,7 +274,9 @@ static int __init reverse_init(void)
 
 static void __exit reverse_exit(void)
 {
+	/* TODO 5: register the misc device, and deregister it on unload */
 	misc_deregister(&reverse_misc);
+	/* END TODO */
 }
 
 module_init(reverse_init);

@@ -3,11 +3,41 @@
 # own buffer, blocks readers until a write arrives, and fails safely. Runs in
 # the VM; see initramfs/wb/testlib.sh.
 . /wb/testlib.sh
-plan 35
+plan 41
 # The chapter's tools sit next to this script (make run-qemu puts them on
 # PATH too).
 export PATH="$PWD:$PATH"
 
+# --- the banner's commands, as make run-qemu shows them --------------------
+# banner_cmd N: the command on line N of banner.txt, without the indent and
+# the "(what you see)" remark after it.
+banner_cmd() {
+	sed -n "${1}p" banner.txt | sed -e 's/^ *//' -e 's/   *(.*)$//'
+}
+
+transcript try-load "$(banner_cmd 2)"
+check_match "banner: 'insmod reverse.ko; ls -l /dev/reverse' shows the node, mode 0666" \
+	"^crw-rw-rw- .* /dev/reverse$" "$OUT"
+transcript try-fox "$(banner_cmd 3)"
+check_eq "banner: reverse 'A quick brown fox ...' turns it around" \
+	"[dog lazy the over jumped fox brown quick A]" "$OUT"
+transcript try-wake "$(banner_cmd 4)"
+check_eq "banner: 'reverse wake; reverse eintr' shows a woken and an interrupted reader" \
+	"the reader is blocked in reverse_read
+reader: [write a by woken]
+the reader is blocked in reverse_read
+signal delivered
+reader: read: EINTR
+then: [works still]" "$OUT"
+transcript try-race "$(banner_cmd 5)"
+check_match "banner: 'reverse race 2000' reads phrases, none torn" \
+	"^read [1-9][0-9]* phrases of 2001 written, 0 torn$" "$OUT"
+transcript try-small "$(banner_cmd 6)"
+check_eq "banner: with buffer_size=16, a longer phrase gets EMSGSIZE" \
+	"write: EMSGSIZE" "$OUT"
+rmmod reverse
+
+# --- the device at work -----------------------------------------------------
 klog_mark
 insmod reverse.ko
 check_eq "loading logs the device and its buffer size" \
@@ -41,9 +71,13 @@ check_eq "a new open starts empty: a non-blocking read gets EAGAIN" \
 	"error: EAGAIN" "$(wbio -n read /dev/reverse 2>/dev/null)"
 check_eq "a non-root user can use the device (uid 1000)" \
 	"[root no]" "$(reverse -u 1000 'no root')"
-check_eq "lseek succeeds without moving anything (noop_llseek)" \
-	"lseek: 0
+check_eq "lseek fails with ESPIPE and moves nothing (a stream: stream_open)" \
+	"lseek: ESPIPE
 then: [cd ab]" "$(reverse seek)"
+check_eq "pread and pwrite, which bring an offset of their own, fail with ESPIPE" \
+	"pread: ESPIPE
+pwrite: ESPIPE
+[cd ab]" "$(rseek write 'ab cd' pread 100 0 pwrite 'xy' 0 read 100)"
 
 check_eq "a blocked reader is woken by a write on the shared fd" \
 	"the reader is blocked in reverse_read
@@ -74,10 +108,9 @@ check_match "the fork race: 2000 phrases through one shared fd, none torn" \
 	"^read [1-9][0-9]{2,} phrases of 2001 written, 0 torn$" "$OUT"
 
 # A held-open file keeps the module in use.
-wbio hold /dev/reverse >/tmp/rev-hold &
+wbio hold /dev/reverse >/tmp/rev-hold 2>&1 &
 holder=$!
-i=0
-until [ -s /tmp/rev-hold ] || [ $i -ge 500 ]; do i=$((i + 1)); usleep 10000; done
+wait_line /tmp/rev-hold '^(open|error)'
 run rmmod reverse
 check_match "rmmod fails while the device is open (.owner)" "in use|busy|temporarily unavailable" "$OUT"
 kill "$holder"

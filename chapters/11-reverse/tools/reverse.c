@@ -9,7 +9,7 @@
  *   reverse eintr            a signal interrupts a blocked read (EINTR)
  *   reverse restart          ... or restarts it, with SA_RESTART
  *   reverse badread|badwrite a bad buffer pointer gets EFAULT
- *   reverse seek             lseek() succeeds and changes nothing
+ *   reverse seek             lseek() on the stream fails (ESPIPE)
  *   reverse race [N]         fork race: a writer and a reader share one fd
  *
  * The single-phrase mode opens with O_NONBLOCK: once write() has returned,
@@ -281,9 +281,15 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (!strcmp(cmd, "seek")) {
+		off_t off;
+
 		fd = open_dev(O_NONBLOCK);
 		must_write(fd, "ab cd");
-		printf("lseek: %lld\n", (long long)lseek(fd, 3, SEEK_SET));
+		off = lseek(fd, 3, SEEK_SET);
+		if (off < 0)
+			printf("lseek: %s\n", ename(errno));
+		else
+			printf("lseek: %lld\n", (long long)off);
 		show_read("then: ", fd, 100);
 		return 0;
 	}

@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * rseek: a script of system calls on one open file of /dev/reverse, for the
- * "seekable" exercise. Each step prints one line, errnos by name:
+ * chapter's tests of positions and for the "seekable" exercise. Each step prints one line, errnos by name:
  *
  *   write TEXT        write(2) TEXT; prints nothing unless it fails
  *   read N            read(2) up to N bytes; prints "[data]"
  *   seek OFF WHENCE   lseek(2), WHENCE set, cur, end or a number; prints the
  *                     new offset
  *   pread N OFF       pread(2) N bytes at OFF; prints "[data]"
+ *   pwrite TEXT OFF   pwrite(2) TEXT at OFF; prints nothing unless it fails
  *   bgread            fork a reader that blocks on this same open file;
  *                     returns once it sleeps in reverse_read
  *   reap              wait (3 s at most) for that reader to print its line
@@ -99,6 +100,12 @@ int main(int argc, char **argv)
 			n = pread(fd, buf, count_of(argv[i + 1], sizeof(buf)),
 				  strtoll(argv[i + 2], NULL, 0));
 			show("pread", buf, n);
+			i += 2;
+		} else if (!strcmp(op, "pwrite") && i + 2 < argc) {
+			n = pwrite(fd, argv[i + 1], strlen(argv[i + 1]),
+				   strtoll(argv[i + 2], NULL, 0));
+			if (n < 0)
+				printf("pwrite: %s\n", ename(errno));
 			i += 2;
 		} else if (!strcmp(op, "bgread") && !reader) {
 			if (fcntl(fd, F_SETFL, 0))
