@@ -8,14 +8,21 @@ BUILD := build
 Q     := $(if $(V),,@)
 
 ALL_CHAPTERS := $(patsubst chapters/%/,%,$(sort $(wildcard chapters/[0-9][0-9]-*/)))
-CHAPTERS := $(if $(CH),$(foreach n,$(CH),$(filter $(n)-%,$(ALL_CHAPTERS))),$(ALL_CHAPTERS))
+# CH names chapters by number (05) or by name (05-sleep); each must be one.
+chapter_of = $(or $(filter $1 $1-%,$(ALL_CHAPTERS)),$(error CH=$(CH): there is no chapter $1; the chapters are $(ALL_CHAPTERS)))
+CHAPTERS := $(if $(strip $(CH)),$(foreach n,$(CH),$(call chapter_of,$(n))),$(ALL_CHAPTERS))
+ifeq ($(filter auto kvm tcg,$(ACCEL)),)
+$(error ACCEL=$(ACCEL): say auto, kvm or tcg)
+endif
 # Chapters the student has started a lab for (make lab), among those chosen.
 LABS := $(filter $(patsubst $(LABDIR)/%/,%,$(wildcard $(LABDIR)/[0-9][0-9]-*/)),$(CHAPTERS))
 # EXT=NAME checks an extension exercise: chapters/NN-slug/ext-NAME.sh runs
-# instead of test.sh.
+# instead of test.sh. A teacher's own extension tests, which students never
+# see, can live outside the repository: EXTDIR=DIR holding NN-slug/ext-NAME.sh.
 export WB_TEST := $(if $(EXT),ext-$(EXT),test)
+export WB_EXTDIR := $(if $(EXTDIR),$(abspath $(EXTDIR)))
 
-.PHONY: all help deps test run-qemu bench sparse lab check check-all \
+.PHONY: all help deps test run-qemu bench sparse lint lab check check-all \
 	test-solutions lab-selftest docs pdf docs-check clean
 .DEFAULT_GOAL := all
 
@@ -25,22 +32,32 @@ help:
 	@echo 'make [CH=01]          build the modules, tools and initramfs only'
 	@echo 'make deps             install everything from Debian packages (apt-get)'
 	@echo 'make lab CH=05        start the lab: modules/05-sleep, with the TODO steps cut out'
-	@echo '                      (TODO=3 keeps steps 1-2 solved; FORCE=1 replaces your work, with a backup)'
+	@echo '                      (TODO=3 keeps steps 1-2 solved; SOLVED=1 copies the whole reference,'
+	@echo '                      for an exercise; FORCE=1 replaces your work, with a backup)'
 	@echo 'make check CH=05      test your modules/05-sleep with the chapter tests, in the VM'
 	@echo 'make check-all        check every lab in modules/ and print a score table'
-	@echo 'make check CH=11 EXT=seekable   check an extension exercise (chapters/11-*/ext-seekable.sh)'
+	@echo 'make check CH=11 EXT=seekable   check an extension exercise (chapters/11-*/ext-seekable.sh;'
+	@echo '                      EXTDIR=DIR takes DIR/11-reverse/ext-seekable.sh instead)'
 	@echo 'make test-solutions   check every extension solution (solutions/) with its extension test'
 	@echo 'make lab-selftest     every skeleton must fail its tests, and pass once filled back (slow)'
 	@echo 'make bench            time an empty boot and a full make test (medians)'
-	@echo 'make sparse           build every module with the sparse checker (C=2)'
+	@echo 'make sparse           check every chapter module (and lab) with sparse'
+	@echo 'make lint             sparse, plus checkpatch --strict on every chapter and lab skeleton'
 	@echo 'make docs             render the book to $(BUILD)/docs/html'
 	@echo 'make pdf              render the book to one PDF in $(BUILD)/docs'
 	@echo 'make docs-check       open the rendered book in headless Chromium and check it'
 	@echo 'make clean            remove $(BUILD)/'
-	@echo 'Variables: CH=NN, ACCEL=auto|kvm|tcg, KVER=<release>, KDIR=<kbuild dir>, V=1'
+	@echo 'Variables: CH=NN (or CH="01 05"), ACCEL=auto|kvm|tcg, KVER=<release>, KDIR=<kbuild dir>, V=1'
 
 deps:
 	@scripts/deps.sh
+
+# The folders are not targets; without this rule 'make modules' would say
+# "Nothing to be done", as if something had been built.
+FOLDERS := modules initramfs chapters scripts solutions docs/diagrams
+.PHONY: $(FOLDERS)
+$(FOLDERS):
+	$(error '$@' is a folder, not a target; 'make help' lists the targets)
 
 clean:
 	rm -rf $(BUILD)
@@ -53,7 +70,7 @@ docs pdf docs-check:
 
 lab:
 	$(if $(filter 1,$(words $(CHAPTERS))),,$(error make lab takes one chapter: say CH=NN))
-	@LABDIR=$(LABDIR) scripts/lab.sh new $(CHAPTERS) $(TODO)
+	@LABDIR=$(LABDIR) scripts/lab.sh new $(CHAPTERS) $(if $(SOLVED),solved,$(TODO))
 
 lab-selftest:
 	@scripts/lab-selftest.sh
@@ -68,9 +85,6 @@ test-solutions:
 			LABDIR=$(BUILD)/solutions/$$ext; \
 	done
 
-ifeq ($(CH)$(CHAPTERS),$(CH))
-$(error CH=$(CH): no such chapter; the chapters are $(ALL_CHAPTERS))
-endif
 ifneq ($(filter run-qemu,$(MAKECMDGOALS)),)
 ifneq ($(words $(CHAPTERS)),1)
 $(error run-qemu boots one chapter: say which, e.g. make run-qemu CH=01)
@@ -80,14 +94,16 @@ endif
 ifeq ($(WB_READY),)
 # The outer make: install what is missing, then do the work in a make that
 # starts after the installation, so it sees the kernel that came with it.
-all test run-qemu bench sparse check check-all:
+all test run-qemu bench sparse lint check check-all:
 	@scripts/deps.sh --ensure
 	@$(MAKE) --no-print-directory WB_READY=1 $@
 else
 
-KVER ?= $(shell scripts/kernel.sh)
-ifeq ($(KVER),)
-$(error no usable kernel (see above); 'make deps' installs one)
+# kernel.sh checks a KVER given on the command line too, and lists the
+# kernels there are when it is not one of them.
+override KVER := $(shell KVER=$(KVER) scripts/kernel.sh 2>&1)
+ifneq ($(filter kernel.sh:,$(firstword $(KVER))),)
+$(error $(KVER))
 endif
 KDIR ?= /lib/modules/$(KVER)/build
 export KVER ACCEL
@@ -108,8 +124,9 @@ else ifneq ($(filter run-qemu,$(MAKECMDGOALS)),)
 USE_LAB := $(LABS)
 endif
 
-$(foreach ch,$(if $(EXT),$(CHAPTERS)),$(if $(wildcard chapters/$(ch)/ext-$(EXT).sh),,\
-	$(error chapter $(ch) has no extension exercise '$(EXT)' (no chapters/$(ch)/ext-$(EXT).sh))))
+EXT_HOME := $(or $(WB_EXTDIR),chapters)
+$(foreach ch,$(if $(EXT),$(CHAPTERS)),$(if $(wildcard $(EXT_HOME)/$(ch)/ext-$(EXT).sh),,\
+	$(error chapter $(ch) has no extension exercise '$(EXT)' (no $(EXT_HOME)/$(ch)/ext-$(EXT).sh))))
 
 src_of = $(if $(filter $1,$(USE_LAB)),$(LABDIR),chapters)
 # Labs from different places (modules/, a solution) build apart.
@@ -129,10 +146,10 @@ HARNESS_TOOLS := $(patsubst initramfs/tools/%.c,$(BUILD)/tools/%,$(wildcard init
 VMLINUX := $(BUILD)/vmlinux-$(KVER)
 # One initramfs per chapter selection (and lab choice), so that 'make test'
 # and 'make run-qemu CH=09' do not rebuild each other's.
-SELECTION := $(if $(CH),$(subst $(eval) ,-,$(strip $(CH))),all)$(if $(USE_LAB),-lab)$(if $(EXT),-$(EXT))
+SELECTION := $(if $(CH),$(subst $(eval) ,-,$(strip $(CH))),all)$(if $(USE_LAB),-lab)$(if $(EXT),-$(EXT))$(if $(WB_EXTDIR),-extdir)
 export WB_INITRAMFS := $(CURDIR)/$(BUILD)/initramfs-$(SELECTION).cpio
 
-all: initramfs
+all: _initramfs
 
 # kbuild writes its objects next to the sources, so each chapter is built in
 # a copy under $(BUILD)/ch/ (a lab under $(LAB_OUT)/) and the sources stay
@@ -145,7 +162,7 @@ define kbuild
 	$(Q)$(MAKE) --no-print-directory -C $(KDIR) M=$(CURDIR)/$2 $(KBUILD_FLAGS) $3 modules
 endef
 
-modules: $(foreach ch,$(CHAPTERS),$(call out_of,$(ch))/.built-$(KVER))
+_modules: $(foreach ch,$(CHAPTERS),$(call out_of,$(ch))/.built-$(KVER))
 .SECONDEXPANSION:
 $(BUILD)/ch/%/.built-$(KVER): $$(wildcard chapters/%/*.[ch] chapters/%/Kbuild)
 	$(call kbuild,chapters/$*,$(BUILD)/ch/$*,KCFLAGS=-Werror)
@@ -179,27 +196,36 @@ $(VMLINUX): /boot/vmlinuz-$(KVER)
 
 # Each chapter enters the initramfs as SOURCE:BUILD:ORIGIN; the test files
 # always come from the reference chapter.
-initramfs: modules $(TOOLS) $(HARNESS_TOOLS) $(VMLINUX)
+_initramfs: _modules $(TOOLS) $(HARNESS_TOOLS) $(VMLINUX)
 	$(Q)scripts/mkinitramfs.sh $(WB_INITRAMFS) $(KVER) $(BUILD)/tools \
 		$(foreach ch,$(CHAPTERS),chapters/$(ch):$(call out_of,$(ch)):$(call src_of,$(ch))/$(ch))
 
-run-qemu: initramfs
-	@scripts/run-qemu.sh shell $(firstword $(subst -, ,$(CHAPTERS)))
+run-qemu: _initramfs
+	@scripts/run-qemu.sh shell $(CHAPTERS)
 
-# make test also checks that every chapter's lab skeleton fills back into the
-# reference (scripts/lab.sh verify), so the labs cannot drift from the code.
-test: initramfs
-	@scripts/run-tests.py --log $(BUILD)/test-$(SELECTION).log \
-		--host-tap labs "scripts/lab.sh verify $(CHAPTERS)" $(CHAPTERS)
+# make test first checks, on the host, that every chapter's lab skeleton
+# fills back into the reference (scripts/lab.sh verify), so the labs cannot
+# drift from the code, and that the runner names each kind of kernel report
+# right; then it runs the chapters in the VM. It fails if any of them fails.
+# The transcripts the tests save go to the book.
+test: _initramfs
+	@status=0; \
+	scripts/lab.sh verify $(CHAPTERS) || status=1; \
+	scripts/diagnosis-selftest.py || status=1; \
+	scripts/run-tests.py --log $(BUILD)/test-$(SELECTION).log \
+		$(if $(USE_LAB)$(EXT),,--transcripts $(BUILD)/transcripts) $(CHAPTERS) || status=1; \
+	exit $$status
 
-check check-all: initramfs
+check check-all: _initramfs
 	@scripts/run-tests.py --log $(BUILD)/check-$(SELECTION).log --score $(CHAPTERS)
 
-bench: initramfs
+bench: _initramfs
 	@scripts/bench.sh
 
-sparse:
-	$(Q)$(foreach ch,$(CHAPTERS),$(call kbuild,chapters/$(ch),$(BUILD)/ch/$(ch),C=2))
+# sparse builds every chosen chapter (and lab) with C=2; lint adds
+# checkpatch. Both end with one verdict line.
+sparse lint:
+	@LABDIR=$(LABDIR) KDIR=$(KDIR) scripts/lint.sh $@ $(CHAPTERS)
 
-.PHONY: modules initramfs
+.PHONY: _modules _initramfs
 endif

@@ -10,22 +10,29 @@ usable() {
 	[ -r "/boot/vmlinuz-$1" ] && [ -d "/lib/modules/$1/build" ]
 }
 
+# The usable releases, newest first.
+releases() {
+	for image in $(ls /boot/vmlinuz-* 2>/dev/null | sort -rV); do
+		release=${image#/boot/vmlinuz-}
+		if usable "$release"; then
+			echo "$release"
+		fi
+	done
+}
+
 if [ -n "${KVER:-}" ]; then
 	if usable "$KVER"; then
 		echo "$KVER"
 		exit 0
 	fi
-	echo "kernel.sh: KVER=$KVER needs /boot/vmlinuz-$KVER and /lib/modules/$KVER/build" >&2
+	echo "kernel.sh: KVER=$KVER is not a kernel with both /boot/vmlinuz-$KVER and /lib/modules/$KVER/build; there are: $(releases | tr '\n' ' ')" >&2
 	exit 1
 fi
 
-for image in $(ls /boot/vmlinuz-* 2>/dev/null | sort -rV); do
-	release=${image#/boot/vmlinuz-}
-	if usable "$release"; then
-		echo "$release"
-		exit 0
-	fi
-done
-
+newest=$(releases | head -n 1)
+if [ -n "$newest" ]; then
+	echo "$newest"
+	exit 0
+fi
 echo "kernel.sh: no kernel with both /boot/vmlinuz-R and /lib/modules/R/build; run 'make deps'" >&2
 exit 1

@@ -3,8 +3,10 @@
 #
 #   lab.sh new NN-slug [FIRST]   copy chapters/NN-slug to modules/NN-slug with
 #                                the lab steps FIRST and later cut out (all
-#                                steps by default); FORCE=1 replaces existing
-#                                work, after backing it up
+#                                steps by default; "solved" cuts none, for an
+#                                exercise that starts from the whole chapter);
+#                                FORCE=1 replaces existing work, after backing
+#                                it up
 #   lab.sh solution NN-slug NAME DIR   copy the reference to DIR/NN-slug and
 #                                apply solutions/NN-slug/NAME.patch (the
 #                                solution of extension exercise NAME)
@@ -20,7 +22,8 @@
 #	/* END TODO */
 #
 # The skeleton keeps the TODO line and loses the lines up to and including
-# END TODO. The reference compiles and passes its tests with the markers in.
+# END TODO. One step may stand at several sites with the same number, such
+# as a registration in init and its release in exit: the student does both. The reference compiles and passes its tests with the markers in.
 set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)
 labdir=$(cd "$here" && mkdir -p "${LABDIR:-modules}" && cd "${LABDIR:-modules}" && pwd)
@@ -42,20 +45,26 @@ cut_steps() {
 }
 
 # fill REFERENCE < skeleton > filled: put each cut step's lines back, taking
-# them from the reference by step number.
+# them from the reference by step number. One step may stand at several
+# sites (a request and its release): the k-th site of step n in the skeleton
+# gets the lines of the k-th site of step n in the reference.
 fill_steps() {
 	awk -v ref="$1" '
+	function step_of(line) {
+		match(line, /TODO [0-9]+/)
+		return substr(line, RSTART + 5, RLENGTH - 5) + 0
+	}
 	BEGIN {
 		while ((getline line < ref) > 0) {
 			if (line ~ /\/\* TODO [0-9]+:/) {
-				match(line, /TODO [0-9]+/)
-				step = substr(line, RSTART + 5, RLENGTH - 5) + 0
-				body[step] = ""
+				step = step_of(line)
+				site = step SUBSEP (++sites[step])
+				body[site] = ""
 				in_step = 1
 				continue
 			}
 			if (in_step) {
-				body[step] = body[step] line "\n"
+				body[site] = body[site] line "\n"
 				if (line ~ /\/\* END TODO \*\//)
 					in_step = 0
 			}
@@ -63,8 +72,8 @@ fill_steps() {
 	}
 	{ print }
 	/\/\* TODO [0-9]+:/ {
-		match($0, /TODO [0-9]+/)
-		printf "%s", body[substr($0, RSTART + 5, RLENGTH - 5) + 0]
+		step = step_of($0)
+		printf "%s", body[step SUBSEP (++seen[step])]
 	}'
 }
 
@@ -72,13 +81,14 @@ lab_sources() { # DIR: the files a lab is made of
 	find "$1" -maxdepth 2 \( -name '*.[ch]' -o -name Kbuild \) -type f | sort
 }
 
-steps_in() { # DIR: the lab step numbers, one per line
-	lab_sources "$1" | xargs grep -ho 'TODO [0-9]*:' | tr -dc '0-9\n' | sort -n
+steps_in() { # DIR: the lab step numbers, one per line (once each)
+	lab_sources "$1" | xargs grep -ho 'TODO [0-9]*:' | tr -dc '0-9\n' | sort -nu
 }
 
 new_lab() {
 	name=$1
 	first=${2:-1}
+	[ "$first" != solved ] || first=999999
 	src="$here/chapters/$name"
 	dest="$labdir/$name"
 	if [ -e "$dest" ]; then
@@ -95,8 +105,12 @@ new_lab() {
 		mkdir -p "$(dirname "$dest/$rel")"
 		cut_steps "$first" <"$file" >"$dest/$rel"
 	done
-	echo "lab.sh: created ${dest#"$here"/} with steps $(steps_in "$src" |
-		awk -v f="$first" '$1 >= f' | tr '\n' ' ')to do"
+	todo=$(steps_in "$src" | awk -v f="$first" '$1 >= f' | tr '\n' ' ')
+	if [ -n "$todo" ]; then
+		echo "lab.sh: created ${dest#"$here"/} with steps ${todo}to do"
+	else
+		echo "lab.sh: created ${dest#"$here"/}, a copy of the finished chapter"
+	fi
 	echo "lab.sh: read chapters/$name/README.adoc, fill in the TODOs, then: make check CH=${name%%-*}"
 }
 

@@ -7,7 +7,8 @@
 # the test harness under /wb), the harness tools from TOOLS_DIR, and for each
 # chapter a directory /chapters/NAME with its test files (from SOURCE), its
 # modules and tools (from BUILD), and a file ORIGIN naming where the modules
-# came from (the reference chapter or the student's lab).
+# came from (the reference chapter or the student's lab). With WB_EXTDIR set,
+# a teacher's extension tests (WB_EXTDIR/NAME/ext-*.sh) join each chapter.
 # The modules are also installed under /lib/modules/KVER/extra, with depmod
 # run, so that modprobe works in the guest. Nothing is done when no input
 # changed since the last run (the inputs' names, sizes and times are kept in
@@ -33,12 +34,13 @@ split() { # SOURCE:BUILD:ORIGIN
 
 # Every file that goes into the archive, with its size and time.
 list_inputs() {
-	echo "$kver $*"
+	echo "$kver ${WB_EXTDIR:-} $*"
 	{
 		find /bin/busybox "$here/initramfs" "$tools" -type f
 		for chapter in "$@"; do
 			split "$chapter"
 			find "$source" -maxdepth 1 -type f \( -name '*.sh' -o -name '*.txt' \)
+			[ -z "${WB_EXTDIR:-}" ] || find "$WB_EXTDIR/${source##*/}" -maxdepth 1 -type f -name 'ext-*.sh' 2>/dev/null
 			find "$built" -maxdepth 1 -type f -name '*.ko'
 			[ ! -d "$built/tools" ] || find "$built/tools" -type f
 		done
@@ -54,7 +56,7 @@ echo "  CPIO    $out"
 rm -rf "$stage"
 mkdir -p "$stage"/bin "$stage"/sbin "$stage"/usr/bin "$stage"/usr/sbin \
 	"$stage"/proc "$stage"/sys "$stage"/dev "$stage"/tmp "$stage"/root \
-	"$stage"/etc "$stage"/chapters "$stage/lib/modules/$kver/extra"
+	"$stage"/etc/modprobe.d "$stage"/chapters "$stage/lib/modules/$kver/extra"
 
 install_busybox() {
 	cp /bin/busybox "$stage/bin/busybox"
@@ -80,6 +82,11 @@ install_chapter() {
 	for f in "$1"/*.sh "$1"/*.txt; do
 		[ -f "$f" ] && cp "$f" "$dest/"
 	done
+	if [ -n "${WB_EXTDIR:-}" ]; then
+		for f in "$WB_EXTDIR/$(basename "$1")"/ext-*.sh; do
+			[ -f "$f" ] && cp "$f" "$dest/"
+		done
+	fi
 	echo "$3" >"$dest/ORIGIN"
 	for ko in "$2"/*.ko; do
 		[ -f "$ko" ] || continue

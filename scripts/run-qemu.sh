@@ -3,10 +3,17 @@
 # make bench, the KVM probe) comes through here, so the QEMU command line
 # exists once.
 #
-#   run-qemu.sh shell NN          root shell on the serial console, chapter NN
-#   run-qemu.sh test NN[,MM...]   run those chapters' tests; stdio carries the
-#                                 test protocol (scripts/run-tests.py reads it)
-#   run-qemu.sh accel             print the accelerator auto would choose
+#   run-qemu.sh shell NN-slug         root shell on the serial console, in that
+#                                     chapter
+#   run-qemu.sh test NN-slug[,...]    run those chapters' tests; stdio carries
+#                                     the test protocol (scripts/run-tests.py
+#                                     reads it)
+#   run-qemu.sh accel                 print the accelerator auto would choose
+#
+# A chapter that needs more of the VM says so in chapters/NN-slug/vm.conf,
+# one "key=value" a line; today the one key is smp=N (vCPUs, default 1). A
+# test run gets the most any of its chapters asks for. SMP=N in the
+# environment overrides it, to try a chapter on more CPUs by hand.
 #
 # Environment:
 #   ACCEL=auto|kvm|tcg   auto uses KVM only if a guest really boots under it
@@ -19,7 +26,7 @@ set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)
 build="$here/build"
 mode=${1:-shell}
-chapters=${2:-01}
+chapters=${2:-01-hello}
 accel_cache="$build/accel"
 
 kver=$(KVER=${KVER:-} "$here/scripts/kernel.sh")
@@ -36,6 +43,19 @@ kernel_image() {
 	fi
 }
 
+# vm_conf KEY DEFAULT: the largest value of KEY in the chosen chapters'
+# vm.conf files, or DEFAULT.
+vm_conf() {
+	value=$2
+	for chapter in $(echo "$chapters" | tr ',' ' '); do
+		conf="$here/chapters/$chapter/vm.conf"
+		[ -f "$conf" ] || continue
+		v=$(sed -n "s/^$1=//p" "$conf" | tail -n 1)
+		[ -n "$v" ] && [ "$v" -gt "$value" ] && value=$v
+	done
+	echo "$value"
+}
+
 # qemu ACCEL APPEND [EXTRA QEMU ARGS...]: the one QEMU command line.
 #  - pc machine: chapters 07 and 08 need its i8042 PS/2 controller.
 #  - no disk, no network, no reboot: a panic (panic=-1) ends QEMU.
@@ -45,7 +65,7 @@ qemu() {
 	accel=$1
 	append=$2
 	shift 2
-	exec qemu-system-x86_64 -M pc -accel "$accel" -m 256M -smp 1 \
+	exec qemu-system-x86_64 -M pc -accel "$accel" -m 256M -smp "${SMP:-$(vm_conf smp 1)}" \
 		-nodefaults -no-user-config -nic none -no-reboot \
 		-kernel "$(kernel_image)" -initrd "$initramfs" \
 		-append "console=ttyS0 quiet panic=-1 softlockup_panic=1 watchdog_thresh=5 $append" \
@@ -117,7 +137,7 @@ shell)
 		-display none -serial mon:stdio
 	;;
 *)
-	echo "usage: run-qemu.sh shell NN | test NN[,MM...]" >&2
+	echo "usage: run-qemu.sh shell NN-slug | test NN-slug[,...] | accel" >&2
 	exit 2
 	;;
 esac

@@ -1,21 +1,27 @@
 #!/usr/bin/env python3
 """Host side of 'make test': boot the VM once, run chapters' tests, judge them.
 
-    run-tests.py [--log FILE] [--score] [--host-tap NAME CMD] CHAPTER...
+    run-tests.py [--log FILE] [--score] [--transcripts DIR] CHAPTER...
 
-CHAPTER is a name like 01-hello. --host-tap runs the shell command CMD on the
-host first and counts its TAP output as the results of NAME. --score ends the
-report with a table of each chapter's score (for 'make check').
+CHAPTER is a name like 01-hello. --score ends the report with a table of each
+chapter's score (for 'make check'). --transcripts DIR writes the transcripts
+a test saves for the book (testlib's 'transcript') to DIR/CHAPTER/NAME.txt.
 
 The VM is started through scripts/run-qemu.sh in test mode. The guest
-(initramfs/wb/run-tests.sh) runs each chapter's test.sh and prints TAP plus a
-few "@@" protocol lines on the serial console, which is our stdout pipe.
+(initramfs/wb/run-chapters.sh) runs each chapter's test.sh and prints TAP
+plus a few "@@" protocol lines on the serial console, which is our stdout
+pipe.
+
+Scores are fair: a test declares its plan ("1..N") before its first check,
+as KTAP does, and every planned check that never ran (a crash, a hang, a
+"Bail out!") counts as failed. "ok N - desc # SKIP reason" counts as neither.
 
 Besides the chapter's own checks, every chapter gets one more test from this
 side: "the kernel stayed healthy". It fails on an Oops, BUG, WARNING, KASAN,
 lockdep or kmemleak report, a panic, a new taint other than out-of-tree (O)
 and unsigned (E), or a chapter that does not finish in time; the report quotes
-the console lines that show it.
+the console lines that show it, after one sentence that says what the kernel
+reported.
 
 A test can ask the host to act outside the VM ("@@host ACTION ARGS"); the
 answer goes back on the guest's console input. Actions:
@@ -44,15 +50,45 @@ BOOT_LIMIT = 60       # seconds from QEMU start to the first chapter
 CHAPTER_LIMIT = 60    # the guest's own watchdog fires at 30 s
 HEALTH = "the kernel stayed healthy (no oops, warning, bad taint or hang)"
 
-TROUBLE = re.compile(
-    r"Oops|BUG:|WARNING:|general protection fault|Kernel panic|"
-    r"KASAN|UBSAN|possible (circular|recursive) locking|"
-    r"inconsistent lock state|lockdep|suspected memory leak|"
-    r"soft lockup|hard LOCKUP|rcu.*stall|blocked for more than")
+# The first line of each kind of kernel report, and what to tell a student
+# about it. Only these headlines are matched, never the stack lines under
+# them (a stack that passes through __mutex_lock is not a lockdep report).
+# The first kind that matches any report of a chapter is the diagnosis.
+REPORTS = [
+    (r"BUG: KASAN: ([\w-]+) in (\S+)", "KASAN: {0} in {1}: the module used memory it does not own"),
+    (r"UBSAN: ([\w-]+) in (\S+)", "UBSAN: {0} in {1}: undefined behaviour"),
+    (r"unreferenced object 0x\w+ \(size (\d+)\)", "kmemleak: memory was leaked (objects of {0} bytes never freed)"),
+    (r"WARNING: possible circular locking dependency", "lockdep: two locks are taken in opposite orders (possible deadlock)"),
+    (r"WARNING: possible recursive locking", "lockdep: a lock is taken again by its holder (deadlock)"),
+    (r"WARNING: inconsistent lock state", "lockdep: a lock is used both with and without interrupts disabled"),
+    (r"WARNING: .*lock.* (held|released|imbalance)|BUG: held lock freed", "lockdep: a lock was not released correctly"),
+    (r"BUG: sleeping function called from invalid context at (\S+)", "a sleeping function was called in atomic context (at {0})"),
+    (r"BUG: scheduling while atomic", "the kernel scheduled while atomic: something slept in atomic context"),
+    (r"ODEBUG: (\w+) active .*object type: (\w+)", "debug-objects: {0} of an active {1} (still armed?)"),
+    (r"ODEBUG: ", "debug-objects: an object was misused (see below)"),
+    (r"list_(add|del) corruption", "a linked list was corrupted (list_{0})"),
+    (r"usercopy: Kernel memory (exposure|overwrite) attempt", "hardened usercopy stopped a bad copy to or from user space"),
+    (r"BUG: kernel NULL pointer dereference", "the kernel crashed: NULL pointer dereference{where}"),
+    (r"BUG: unable to handle|general protection fault", "the kernel crashed: bad memory access{where}"),
+    (r"soft lockup", "a CPU was stuck in the kernel (an endless loop?){where}"),
+    (r"hard LOCKUP", "a CPU was stuck with interrupts off{where}"),
+    (r"rcu.*(stall|detected stalls)", "RCU stalled: a CPU did not schedule for too long{where}"),
+    (r"task \S+ blocked for more than \d+ seconds", "the hung-task detector saw a task blocked for too long"),
+    (r"Kernel panic", "the kernel panicked{where}"),
+    (r"kernel BUG at (\S+)", "the kernel hit a BUG() at {0}{where}"),
+    (r"Oops|BUG:", "the kernel crashed (oops){where}"),
+    (r"WARNING:", "the kernel printed a WARNING (a broken rule, see below){where}"),
+    (r"suspected memory leak", "kmemleak: memory was leaked"),
+]
+TROUBLE = re.compile("|".join(f"(?:{p})" for p, _ in REPORTS))
 TAINT_FLAGS = "PFSRMBUDAWCIOELKXT"
 ALLOWED_TAINT = (1 << 12) | (1 << 13)   # O: out-of-tree, E: unsigned
-TAP = re.compile(r"^(not ok|ok) \d+(?: - )?(.*)$")
+TAP = re.compile(r"^(not ok|ok) \d+(?: - )?(.*?)(?: # SKIP ?(.*))?$")
+PLAN = re.compile(r"^1\.\.(\d+)$")
 LED = re.compile(r"@(\d+\.\d+):ps2_set_ledstate .*ledstate (\d+)")
+# Runner notes and what they say; also put on the console list so that every
+# piece of trouble is one plain thing, a console line number.
+NOTE = "@@note "
 
 
 def taint_letters(mask):
@@ -62,9 +98,11 @@ def taint_letters(mask):
 class Chapter:
     def __init__(self, name):
         self.name = name
-        self.tests = []        # (passed, description, [diagnostic lines])
-        self.trouble = []      # line numbers, [lines], ("stuck", n): see excerpts()
-        self.planned = False
+        self.tests = []        # (True/False/None if skipped, description, [notes])
+        self.plan = None       # the number of checks the test declared
+        self.missing = 0       # planned checks that never ran
+        self.trouble = []      # console line numbers where trouble starts
+        self.transcripts = {}  # NAME: [lines] for the book
         self.finished = False
 
     def add(self, passed, desc):
@@ -72,7 +110,8 @@ class Chapter:
 
     def counts(self):
         passed = sum(1 for t in self.tests if t[0])
-        return passed, len(self.tests) - passed
+        skipped = sum(1 for t in self.tests if t[0] is None)
+        return passed, len(self.tests) - passed - skipped + self.missing, skipped
 
 
 class Qmp:
@@ -118,7 +157,7 @@ class Qmp:
 
 
 class Runner:
-    def __init__(self, names, log_path):
+    def __init__(self, names, log_path, score=False, transcripts=None):
         self.chapters = {n: Chapter(n) for n in names}
         self.order = names
         self.current = None
@@ -128,9 +167,10 @@ class Runner:
         self.log = open(log_path, "w") if log_path else None
         self.lines = queue.Queue()
         self.done = False
-        self.score = False          # print a score table (make check)
+        self.score = score          # print a score table (make check)
+        self.transcripts = transcripts
         self.console_mark = 0       # console-mark / console-seen
-        self.last_words = None      # why the VM was killed, if it was
+        self.killed = None          # why the VM was killed, if it was
 
     # --- reading QEMU ----------------------------------------------------
     def reader(self, stream, tag):
@@ -141,9 +181,8 @@ class Runner:
     def start(self):
         self.tmp = tempfile.mkdtemp(prefix="wb-")
         env = dict(os.environ, WB_QMP=os.path.join(self.tmp, "qmp.sock"))
-        chapters = ",".join(n[:2] for n in self.order)
         self.proc = subprocess.Popen(
-            [os.path.join(HERE, "run-qemu.sh"), "test", chapters],
+            [os.path.join(HERE, "run-qemu.sh"), "test", ",".join(self.order)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE,
             stderr=subprocess.PIPE, env=env)
         self.qmp = Qmp(env["WB_QMP"])
@@ -156,6 +195,12 @@ class Runner:
             self.proc.kill()
         self.proc.wait()
         shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def note(self, ch, text, lines=()):
+        """Trouble the runner itself saw, with the lines that show it."""
+        ch.trouble.append(len(self.console))
+        self.console.append(NOTE + text)
+        self.console.extend(NOTE + "  " + l for l in lines)
 
     # --- the protocol ----------------------------------------------------
     def on_err(self, line):
@@ -174,40 +219,57 @@ class Runner:
             self.on_wb(line.split()[1:])
         elif line.startswith("@@host "):
             self.on_host(line.split()[1:])
-        elif line.startswith("@@kmsg ") or line.startswith("@@stuck "):
-            if ch and TROUBLE.search(line):
+        elif line.startswith("@@transcript "):
+            if ch:
+                _, name, text = (line + " ").split(" ", 2)
+                ch.transcripts.setdefault(name, []).append(text[:-1])
+        elif line.startswith("@@stuck "):
+            pass                            # quoted after its note
+        elif ch is None:
+            if TROUBLE.search(line):        # e.g. a panic after the last chapter
+                self.chapters[self.order[-1]].trouble.append(len(self.console) - 1)
+        elif line.startswith("@@kmsg ") or not (TAP.match(line) or PLAN.match(line)
+                                                or line.startswith("#")
+                                                or line.startswith("Bail out!")):
+            if TROUBLE.search(line):
                 ch.trouble.append(len(self.console) - 1)
-        elif ch and TAP.match(line):
+        elif PLAN.match(line):
+            if ch.plan is None and not ch.tests:
+                ch.plan = int(PLAN.match(line).group(1))
+        elif TAP.match(line):
             m = TAP.match(line)
-            ch.add(m.group(1) == "ok", m.group(2))
+            if ch.plan is None and not ch.tests:
+                self.fail(ch, "the test declared its plan (plan N) before its first check")
+            passed = None if m.group(3) is not None else m.group(1) == "ok"
+            ch.add(passed, m.group(2) + (f" (skipped: {m.group(3)})" if passed is None else ""))
             self.show_test(ch.tests[-1], len(ch.tests))
-        elif ch and line.startswith("#") and ch.tests:
+        elif line.startswith("Bail out!"):
+            print(f"          {line}", flush=True)
+        elif line.startswith("#") and ch.tests:
             ch.tests[-1][2].append(line[1:].strip())
-            if not ch.tests[-1][0]:
+            if ch.tests[-1][0] is False:
                 print("          " + line[1:].strip(), flush=True)
-        elif ch and re.match(r"^1\.\.\d+$", line):
-            ch.planned = True
-        elif ch and TROUBLE.search(line):
-            ch.trouble.append(len(self.console) - 1)
+
+    def fail(self, ch, desc):
+        ch.add(False, desc)
+        self.show_test(ch.tests[-1], len(ch.tests))
 
     def on_wb(self, words):
         what = words[0] if words else ""
+        ch = self.chapters.get(self.current)
         if what == "begin":
             self.current = words[1]
             print(f"{self.current}", flush=True)
-        elif what == "stuck":
-            self.chapters[self.current].trouble += [
-                [f"the test was stopped after {words[2]} s (too long, or "
-                 "stuck after an oops); its processes and kernel stacks:"],
-                ("stuck", len(self.console))]
-        elif what == "taint":
+        elif what == "stuck" and ch:
+            self.note(ch, f"the test was stopped after {words[2]} s (too long, or "
+                      "stuck after an oops); its processes and kernel stacks:")
+        elif what == "taint" and ch:
             new = int(words[2]) & ~int(words[1]) & ~ALLOWED_TAINT
             if new:
-                self.chapters[self.current].trouble.append(
-                    [f"new kernel taint: {taint_letters(new)} "
-                     f"(tainted {words[1]} -> {words[2]})"])
-        elif what == "end":
-            self.finish_chapter(self.chapters[self.current])
+                self.note(ch, f"new kernel taint: {taint_letters(new)} "
+                          f"(tainted {words[1]} -> {words[2]})")
+        elif what == "end" and ch:
+            self.finish_chapter(ch)
             self.current = None
         elif what == "done":
             self.done = True
@@ -243,72 +305,99 @@ class Runner:
         self.proc.stdin.write((reply + "\n").encode())
         self.proc.stdin.flush()
 
-    def excerpts(self, trouble, after=30):
-        """Turn trouble (console line numbers or ready-made line lists) into
-        at most three excerpts. A kernel report often shows up twice (live
-        on the console and again in the forwarded log): quote it once."""
+    # --- judging ---------------------------------------------------------
+    def excerpt(self, start, after=30):
+        """The console lines of one piece of trouble: a runner note with the
+        process stacks that follow it, or a kernel report and what follows
+        it from the same source (the forwarded log, or the live console)."""
+        first = self.console[start]
+        if first.startswith(NOTE):
+            lines = [first[len(NOTE):]]
+            for l in self.console[start + 1:]:
+                if l.startswith(NOTE + "  "):
+                    lines.append(l[len(NOTE):])
+                elif l.startswith("@@stuck "):
+                    lines.append(l[len("@@stuck "):])
+                elif not l.startswith("@@transcript"):
+                    break
+            return lines
+        kmsg = first.startswith("@@kmsg ")
+        lines = []
+        for l in self.console[start:start + after]:
+            if kmsg != l.startswith("@@kmsg ") or l.startswith("@@wb "):
+                break
+            lines.append(l[len("@@kmsg "):] if kmsg else l)
+        return lines
+
+    def excerpts(self, ch):
+        """At most three excerpts. A kernel report often shows up twice
+        (live on the console and again in the forwarded log): quote it once."""
         out, quoted = [], set()
-        for t in trouble:
-            if isinstance(t, list):
-                out.append(t)
-                continue
-            if isinstance(t, tuple):      # the lines of a stuck report
-                out[-1] = out[-1] + [l[len("@@stuck "):] for l in
-                                     self.console[t[1]:] if l.startswith("@@stuck ")]
-                continue
-            lines = [re.sub(r"^@@(kmsg|stuck) ", "", l)
-                     for l in self.console[t:t + after]]
+        for start in ch.trouble:
+            lines = self.excerpt(start)
             if lines and lines[0] not in quoted:
                 out.append(lines)
                 quoted.update(lines)
         return out[:3]
 
-    def run_host_tap(self, name, command):
-        """Checks that need no VM: run them first, count them like a chapter."""
-        ch = Chapter(name)
-        self.chapters[name] = ch
-        self.order.insert(0, name)
-        print(name, flush=True)
-        out = subprocess.run(command, shell=True, stdout=subprocess.PIPE,
-                             stderr=subprocess.STDOUT, text=True).stdout
-        for line in out.splitlines():
-            m = TAP.match(line)
-            if m:
-                ch.add(m.group(1) == "ok", m.group(2))
-                self.show_test(ch.tests[-1], len(ch.tests))
-            elif line.startswith("#") and ch.tests:
-                print("          " + line[1:].strip(), flush=True)
-        if not ch.tests:
-            ch.add(False, f"{name} ran ({command})")
-            print("          " + out.strip().replace("\n", "\n          "))
-        ch.finished = True
-        passed, failed = ch.counts()
-        print(f"{name}: {passed} passed, {failed} failed", flush=True)
+    def diagnosis(self, ch):
+        """One sentence a student can read before the excerpts: what the
+        kernel (or the runner) reported, by its headline."""
+        heads = [self.excerpt(start)[0] for start in ch.trouble]
+        text = "\n".join("\n".join(e) for e in self.excerpts(ch))
+        where = re.search(r"RIP: 0010:(\S+ \[\S+\])", text)
+        where = f" in {where.group(1)}" if where else ""
+        for pattern, say in REPORTS:
+            for head in heads:
+                m = re.search(pattern, head)
+                if m:
+                    return say.format(*m.groups(), where=where)
+        for head in heads:
+            if head.startswith(NOTE):
+                return head[len(NOTE):].split(";")[0]
+        return heads[0] if heads else "see the console lines below"
 
-    # --- reporting -------------------------------------------------------
     def show_test(self, test, number):
         passed, desc, _ = test
-        print(f"  {'ok  ' if passed else 'FAIL'} {number:3} {desc}", flush=True)
+        mark = "ok  " if passed else "skip" if passed is None else "FAIL"
+        print(f"  {mark} {number:3} {desc}", flush=True)
 
-    def finish_chapter(self, ch, reason=None):
+    def finish_chapter(self, ch):
         if ch.finished:
             return
         ch.finished = True
-        if reason:
-            ch.trouble.append(reason)
-        if not ch.planned and not reason:
-            ch.add(False, "test.sh ran to the end (done_testing)")
-            self.show_test(ch.tests[-1], len(ch.tests))
+        ran = len(ch.tests)
+        if ch.plan is None and not ch.tests:
+            self.fail(ch, "the test ran (it printed no plan and no check)")
+        elif ch.plan is not None and ran < ch.plan:
+            ch.missing = ch.plan - ran
+            span = f"{ran + 1}-{ch.plan}" if ch.missing > 1 else f"{ch.plan}"
+            print(f"  FAIL {span:>3} never ran ({ch.missing} planned check"
+                  f"{'s' if ch.missing > 1 else ''} counted as failed)", flush=True)
+        elif ch.plan is not None and ran > ch.plan:
+            self.fail(ch, f"the test ran {ran} checks, more than its plan of {ch.plan}")
         ch.add(not ch.trouble, HEALTH)
-        self.show_test(ch.tests[-1], len(ch.tests))
+        self.show_test(ch.tests[-1], len(ch.tests) + ch.missing)
         if ch.trouble:
             print(f"          what happened: {self.diagnosis(ch)}", flush=True)
-        for excerpt in self.excerpts(ch.trouble):
+        for excerpt in self.excerpts(ch):
             for line in excerpt:
                 print(f"          | {line}", flush=True)
-        passed, failed = ch.counts()
-        print(f"{ch.name}: {passed} passed, {failed} failed", flush=True)
+        self.save_transcripts(ch)
+        passed, failed, skipped = ch.counts()
+        print(f"{ch.name}: {passed} passed, {failed} failed"
+              + (f", {skipped} skipped" if skipped else ""), flush=True)
 
+    def save_transcripts(self, ch):
+        if not self.transcripts or not ch.transcripts:
+            return
+        folder = os.path.join(self.transcripts, ch.name)
+        os.makedirs(folder, exist_ok=True)
+        for name, lines in ch.transcripts.items():
+            with open(os.path.join(folder, name + ".txt"), "w") as f:
+                f.write("\n".join(lines) + "\n")
+
+    # --- the run ---------------------------------------------------------
     def run(self):
         self.start()
         deadline = time.monotonic() + BOOT_LIMIT
@@ -337,85 +426,60 @@ class Runner:
 
     def timed_out(self):
         if self.current:
-            limit = CHAPTER_LIMIT
-            where = f"chapter {self.current} did not finish within {limit} s; the VM was killed"
+            where = (f"chapter {self.current} did not finish within {CHAPTER_LIMIT} s; "
+                     "the VM was killed")
         else:
             where = "the VM did not start the next chapter in time; it was killed"
         print(where, flush=True)
-        self.last_words = [where] + self.console[-20:]
+        self.killed = where
 
     def account_for_the_rest(self):
         """Chapters cut short by a panic, a hang or a dead VM fail here."""
-        reason = self.last_words
-        if reason is None and not self.done:
-            tail = self.console[-30:]
-            reason = ["the VM stopped before the tests were done; last console lines:"] + tail
         if self.current:
-            self.finish_chapter(self.chapters[self.current], reason)
+            ch = self.chapters[self.current]
+            why = self.killed or "the VM stopped before the tests were done"
+            self.note(ch, why + "; the last console lines:",
+                      [l for l in self.console[-20:] if not l.startswith(NOTE)])
+            self.finish_chapter(ch)
         for name in self.order:
             ch = self.chapters[name]
-            if not ch.finished and not ch.tests:
+            if not ch.finished:
                 ch.finished = True
                 ch.add(False, "chapter ran (it did not: the VM stopped earlier)")
                 print(f"{name}: not run", flush=True)
 
-    def diagnosis(self, ch):
-        """One sentence a student can read before the console excerpt."""
-        text = "\n".join("\n".join(e) for e in self.excerpts(ch.trouble))
-        where = re.search(r"RIP: 0010:(\S+ \[\S+\])", text)
-        where = f" in {where.group(1)}" if where else ""
-        for pattern, say in (
-                (r"soft lockup", "a CPU was stuck in the kernel (an endless loop?)" + where),
-                (r"BUG: kernel NULL pointer", "the kernel crashed: NULL pointer dereference" + where),
-                (r"BUG: unable to handle|general protection", "the kernel crashed: bad memory access" + where),
-                (r"Kernel panic", "the kernel panicked" + where),
-                (r"Oops|BUG:", "the kernel crashed (oops)" + where),
-                (r"WARNING:", "the kernel printed a WARNING (a broken rule, see below)"),
-                (r"KASAN|UBSAN", "a memory-safety checker reported a bug"),
-                (r"lock", "the lock checker reported a problem"),
-                (r"leak", "memory was leaked"),
-                (r"stopped after", "the test got stuck (waiting forever?); the stacks show where"),
-                (r"taint", "the kernel was tainted"),
-                (r"did not finish|killed", "the chapter hung and the VM was killed"),
-                (r"VM stopped", "the VM died before the chapter was over")):
-            if re.search(pattern, text):
-                return say
-        return "see the console lines below"
-
     def summary(self):
-        passed = failed = 0
+        passed = failed = skipped = 0
         for name in self.order:
-            p, f = self.chapters[name].counts()
-            passed, failed = passed + p, failed + f
+            p, f, s = self.chapters[name].counts()
+            passed, failed, skipped = passed + p, failed + f, skipped + s
         if self.score:
             print(f"\n{'chapter':24} {'score':>9}  status")
             for name in self.order:
-                p, f = self.chapters[name].counts()
+                p, f, _ = self.chapters[name].counts()
                 print(f"{name:24} {p:>4}/{p + f:<4}  {'PASS' if not f else 'FAIL'}")
             print(f"Score: {passed}/{passed + failed} tests passed")
-        print(f"{passed} passed, {failed} failed", flush=True)
+        print(f"{passed} passed, {failed} failed"
+              + (f", {skipped} skipped" if skipped else ""), flush=True)
         return 1 if failed else 0
 
 
 def main(argv):
-    log, score, host_tap, args = None, False, None, argv[1:]
+    log, score, transcripts, args = None, False, None, argv[1:]
     while args and args[0].startswith("--"):
         if args[0] == "--log":
             log, args = args[1], args[2:]
         elif args[0] == "--score":
             score, args = True, args[1:]
-        elif args[0] == "--host-tap":
-            host_tap, args = (args[1], args[2]), args[3:]
+        elif args[0] == "--transcripts":
+            transcripts, args = args[1], args[2:]
         else:
-            break
+            print(f"run-tests.py: unknown option {args[0]}", file=sys.stderr)
+            return 2
     if not args:
         print(__doc__.strip().splitlines()[2], file=sys.stderr)
         return 2
-    runner = Runner(args, log)
-    runner.score = score
-    if host_tap:
-        runner.run_host_tap(*host_tap)
-    return runner.run()
+    return Runner(args, log, score, transcripts).run()
 
 
 if __name__ == "__main__":

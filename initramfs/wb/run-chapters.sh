@@ -1,5 +1,6 @@
 #!/bin/sh
-# Guest side of 'make test': run each chapter's test.sh and report to the host.
+# Guest side of 'make test' (the host side is scripts/run-tests.py): run each
+# named chapter's test.sh and report to the host.
 #
 # Everything goes to the serial console, which the host runner reads. Lines
 # starting with "@@" belong to the protocol between this script and
@@ -79,8 +80,6 @@ run_chapter() {
 }
 
 for chapter in "$@"; do
-	for dir in /chapters/"$chapter"-*; do
-		[ -f "$dir/$TEST.sh" ] && run_chapter "$dir"
-	done
+	[ -f "/chapters/$chapter/$TEST.sh" ] && run_chapter "/chapters/$chapter"
 done
 echo "@@wb done"

@@ -6,10 +6,8 @@ set -u
 chapter=${1:-}
 [ -n "${2:-}" ] && stty cols "$2" rows "${3:-24}" 2>/dev/null
 
-dir=/chapters
-for d in /chapters/"$chapter"-*; do
-	[ -d "$d" ] && dir=$d
-done
+dir=/chapters/$chapter
+[ -d "$dir" ] || dir=/chapters
 name=${dir##*/}
 
 echo

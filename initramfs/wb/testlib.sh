@@ -12,6 +12,9 @@
 #   check_match DESC REGEX ACTUAL        ACTUAL has a line matching the ERE
 #   check_no_match DESC REGEX ACTUAL     ACTUAL has no line matching the ERE
 #   run CMD...                           run; sets OUT (stdout+stderr) and RC
+#   transcript NAME CMDLINE              run the shell command line like run,
+#                                        and save "# CMDLINE" and its output
+#                                        for the book (transcripts/NAME.txt)
 #   wait_line FILE ERE [SECONDS]         wait until FILE has a line matching
 #                                        ERE (5 s at most); fails on timeout
 #   klog_mark / klog [REGEX]             kernel log lines since the mark (only
@@ -88,6 +91,20 @@ check_no_match() {
 run() {
 	OUT=$("$@" 2>&1)
 	RC=$?
+}
+
+# The runner writes each "@@transcript NAME LINE" to
+# build/transcripts/CHAPTER/NAME.txt, which the book includes, so the book
+# shows what the code really prints.
+transcript() {
+	t_name=$1
+	shift
+	OUT=$(sh -c "$*" 2>&1)
+	RC=$?
+	{
+		printf '# %s\n' "$*"
+		[ -z "$OUT" ] || printf '%s\n' "$OUT"
+	} | sed "s|^|@@transcript $t_name |"
 }
 
 # A background process announces it is ready by printing a line (wbio
