@@ -95,7 +95,7 @@ ifeq ($(WB_READY),)
 # The outer make: install what is missing, then do the work in a make that
 # starts after the installation, so it sees the kernel that came with it.
 all test run-qemu bench sparse lint check check-all:
-	@scripts/deps.sh --ensure
+	@scripts/deps.sh $(if $(filter lint,$@),--ensure-lint,--ensure)
 	@$(MAKE) --no-print-directory WB_READY=1 $@
 else
 

@@ -5,6 +5,7 @@
 #   deps.sh --ensure   install only what is missing from the 'vm' group, quietly
 #                      when nothing is (what 'make test' and 'make run-qemu' run)
 #   deps.sh --ensure-docs   the same for the 'docs' group (what 'make docs' runs)
+#   deps.sh --ensure-lint   the same for the 'lint' group (what 'make lint' runs)
 #
 # Idempotent: packages already installed are left alone. apt-get runs through
 # sudo when we are not root.
@@ -16,9 +17,11 @@ set -eu
 #         build modules and static user tools, pack the initramfs, run the
 #         host-side test runner, apply the extension solutions (patch).
 #   docs: render the book and check it in a real browser.
+#   lint: the kernel's own checkpatch.pl, from the kernel source package.
 VM_PACKAGES="qemu-system-x86 linux-image-amd64 linux-headers-amd64 busybox-static
 cpio kmod xz-utils make gcc libc6-dev python3 sparse patch"
 DOCS_PACKAGES="asciidoctor ruby-rouge graphviz ruby-asciidoctor-pdf chromium"
+LINT_PACKAGES="linux-source-6.1"
 # end::packages[]
 
 missing_from() {
@@ -69,13 +72,17 @@ case "${1:-all}" in
 	# shellcheck disable=SC2086
 	install_missing $DOCS_PACKAGES
 	;;
+--ensure-lint)
+	# shellcheck disable=SC2086
+	install_missing $VM_PACKAGES $LINT_PACKAGES
+	;;
 all)
 	# shellcheck disable=SC2086
-	install_missing $VM_PACKAGES $DOCS_PACKAGES
+	install_missing $VM_PACKAGES $DOCS_PACKAGES $LINT_PACKAGES
 	echo "deps.sh: all dependencies are installed"
 	;;
 *)
-	echo "usage: deps.sh [--ensure|--ensure-docs]" >&2
+	echo "usage: deps.sh [--ensure|--ensure-docs|--ensure-lint]" >&2
 	exit 2
 	;;
 esac
