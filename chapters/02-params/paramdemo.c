@@ -36,6 +36,7 @@ module_param(cookie, long, 0);
  */
 static char *name = "world";
 module_param(name, charp, 0444);
+
 /* end::plain[] */
 
 /* tag::array[] */
@@ -46,6 +47,7 @@ static unsigned int nports = 2;
 /* TODO 1: make ports an int array parameter (mode 0444) that counts its elements in nports */
 module_param_array(ports, int, &nports, 0444);
 /* END TODO */
+
 /* end::array[] */
 
 #define INTERVAL_MIN 10
@@ -55,9 +57,10 @@ static int interval_ms = 100;
 /* tag::setter[] */
 /*
  * Called for "interval_ms=..." at load time, before paramdemo_init(), and
- * for every write to /sys/module/paramdemo/parameters/interval_ms. Sysfs
- * writes are serialised by the kernel (kernel_param_lock), and an error
- * return leaves the old value in place.
+ * for every write to /sys/module/paramdemo/parameters/interval_ms. The
+ * kernel holds kernel_param_lock(THIS_MODULE) around every call, so setters
+ * never run at once, and a setter must not take that lock itself (it would
+ * wait for itself forever). An error return leaves the old value in place.
  */
 static int interval_set(const char *val, const struct kernel_param *kp)
 {
@@ -88,6 +91,7 @@ static const struct kernel_param_ops interval_ops = {
 	.get = param_get_int,
 };
 module_param_cb(interval_ms, &interval_ops, &interval_ms, 0644);
+
 /* end::setter[] */
 
 /* tag::init[] */
@@ -106,6 +110,7 @@ static int __init paramdemo_init(void)
 	pr_info("ports=%s (nports=%u)\n", list, nports);
 	return 0;
 }
+
 /* end::init[] */
 
 static void __exit paramdemo_exit(void)

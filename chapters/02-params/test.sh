@@ -2,7 +2,7 @@
 # Chapter 02 tests: paramdemo's parameters at load time, in sysfs, in
 # modinfo, and the refusal of bad values at load time and at run time.
 . /wb/testlib.sh
-plan 34
+plan 41
 
 P=/sys/module/paramdemo/parameters
 
@@ -81,7 +81,7 @@ check_eq "a good run-time write takes effect in sysfs" "level=9 interval_ms=500"
 klog_mark
 rmmod paramdemo
 check_eq "... and in the module itself (its exit function logs them)" \
-	"paramdemo: unloading: level=9 interval_ms=500" "$(klog paramdemo)"
+	"paramdemo: unloading: level=9 interval_ms=500" "$(klog '^paramdemo: unloading')"
 
 # --- modinfo --------------------------------------------------------------
 check_eq "modinfo lists every parameter's description" \
@@ -131,6 +131,40 @@ check_eq "... exits non-zero, the module is not loaded" "1 0" \
 	"$([ "$RC" != 0 ] && echo 1) $LOADED"
 check_match "... and the kernel says the array is full" \
 	"ports: can only take 4 arguments" "$LOG"
+
+# --- a refused insmod, as the book shows it ------------------------------
+# Busybox insmod tries finit_module(2), then init_module(2) with the same
+# arguments, so the kernel parses them, and logs the refusal, twice.
+klog_mark
+transcript refused-insmod 'insmod paramdemo.ko interval_ms=5; dmesg | tail -4'
+check_match "insmod paramdemo.ko interval_ms=5 is refused: Invalid argument" \
+	"can't insert 'paramdemo.ko': Invalid argument" "$OUT"
+check_eq "... and busybox's second try logs the setter's and the kernel's line again" \
+	"paramdemo: interval_ms: 5 is out of range (10..10000)
+paramdemo: \`5' invalid for parameter \`interval_ms'
+paramdemo: interval_ms: 5 is out of range (10..10000)
+paramdemo: \`5' invalid for parameter \`interval_ms'" "$(klog '^paramdemo: ')"
+
+# --- the banner's commands, as the student types them --------------------
+transcript banner-insmod 'insmod paramdemo.ko name=tux ports=22,80 interval_ms=250; dmesg | tail -2'
+check_eq "banner: insmod with name, ports and interval_ms logs those values" \
+	"paramdemo: retries=3 level=5 cookie=24301 name=tux interval_ms=250
+paramdemo: ports=22,80 (nports=2)" "$(printf '%s\n' "$OUT" | sed 's/^\[[ 0-9.]*\] //')"
+transcript banner-ls 'ls -l /sys/module/paramdemo/parameters/'
+check_eq "banner: ls -l shows five parameter files, two of them writable by root" \
+	"-rw-r--r-- interval_ms
+-rw-r--r-- level
+-r--r--r-- name
+-r--r--r-- ports
+-r--r--r-- retries" "$(printf '%s\n' "$OUT" | awk 'NF > 2 { print $1, $NF }')"
+transcript refused-write 'echo 5 > /sys/module/paramdemo/parameters/interval_ms'
+check_match "banner: echo 5 to interval_ms is refused (Invalid argument)" \
+	"write error: Invalid argument" "$OUT"
+transcript banner-modinfo 'modinfo -F parm paramdemo.ko; rmmod paramdemo'
+check_eq "banner: modinfo -F parm lists the six parameters" \
+	"cookie interval_ms level name ports retries" \
+	"$(printf '%s\n' "$OUT" | cut -d: -f1 | sort | tr '\n' ' ' | sed 's/ $//')"
+check_no_match "banner: rmmod paramdemo unloads it" "^paramdemo " "$(lsmod)"
 
 check_no_match "no chapter module is left loaded" "^paramdemo " "$(lsmod)"
 done_testing
