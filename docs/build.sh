@@ -12,6 +12,10 @@
 #
 # For working on the book before every chapter exists, DOCS_CHAPTERS=<dir>
 # renders the chapters from another directory laid out like chapters/.
+#
+# The chapters include transcripts of real runs ({transcripts}/NN-slug/
+# NAME.txt), which 'make test' saves in build/transcripts/. When one is
+# missing, the chapters that lack theirs are tested first (make test CH=...).
 set -eu
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -21,6 +25,7 @@ GEN=$OUT/gen
 HTML=$OUT/html
 DIAGRAMS=$OUT/diagrams
 PDF=$OUT/workbook.pdf
+TRANSCRIPTS=${DOCS_TRANSCRIPTS:-$ROOT/build/transcripts}
 
 say() { echo "docs: $*"; }
 die() { echo "docs: error: $*" >&2; exit 1; }
@@ -43,8 +48,30 @@ render_diagrams() {
 	done
 }
 
+# The transcripts the chapters include and that are not there yet, as
+# "NN-slug/NAME.txt" lines.
+missing_transcripts() {
+	grep -ho 'include::{transcripts}/[^[]*' "${DOCS_CHAPTERS:-$ROOT/chapters}"/*/README.adoc 2>/dev/null |
+		sed 's,include::{transcripts}/,,' | sort -u | while read -r file; do
+		[ -f "$TRANSCRIPTS/$file" ] || echo "$file"
+	done
+}
+
+ensure_transcripts() {
+	missing=$(missing_transcripts)
+	[ -n "$missing" ] || return 0
+	untested=$(echo "$missing" | cut -d/ -f1 | sort -u | tr '\n' ' ')
+	say "the chapters' transcripts come from real runs: make test CH=\"${untested% }\""
+	mkdir -p "$OUT"
+	make -C "$ROOT" --no-print-directory test CH="${untested% }" >"$OUT/transcripts.log" 2>&1 ||
+		say "make test failed (see ${OUT#"$ROOT"/}/transcripts.log)"
+	missing=$(missing_transcripts)
+	[ -z "$missing" ] || die "no transcript $(echo "$missing" | head -n 1) in build/transcripts: does the chapter's test.sh save it ('transcript NAME ...')?"
+}
+
 build_html() {
 	need ruby asciidoctor python3
+	ensure_transcripts
 	render_diagrams
 	rm -rf "$HTML" "$GEN"
 	ruby "$DOCS/tools/render.rb" html "$ROOT" "$GEN" "$HTML" "$DIAGRAMS"
@@ -54,12 +81,13 @@ build_html() {
 
 build_pdf() {
 	need ruby asciidoctor-pdf
+	ensure_transcripts
 	render_diagrams
 	ruby "$DOCS/tools/render.rb" gen "$ROOT" "$GEN"
 	chapters=${DOCS_CHAPTERS:-$ROOT/chapters}
 	asciidoctor-pdf --failure-level WARN --safe-mode unsafe -r "$DOCS/tools/lab-markers.rb" \
 		-a chapters="$chapters" -a wb-gen="$GEN" -a diagramsdir="$DIAGRAMS" \
-		-a toc -a media=screen \
+		-a transcripts="$TRANSCRIPTS" -a toc -a media=screen \
 		-o "$PDF" "$DOCS/index.adoc"
 	[ -s "$PDF" ] || die "asciidoctor-pdf wrote no ${PDF#"$ROOT"/}"
 	say "PDF book: ${PDF#"$ROOT"/} ($(wc -c <"$PDF") bytes)"

@@ -126,6 +126,7 @@ class BookRenderer
     {
       'chapters' => ENV['DOCS_CHAPTERS'] || File.join(@root, 'chapters'),
       'wb-gen' => @gen,
+      'transcripts' => ENV['DOCS_TRANSCRIPTS'] || File.join(@root, 'build', 'transcripts'),
       'docinfodir' => @docs,
     }.merge(extra)
   end
