@@ -49,6 +49,7 @@ struct kbleds {
 };
 
 static struct kbleds blinker;
+
 /* end::params[] */
 
 /* tag::tty[] */
@@ -71,6 +72,7 @@ static struct tty_struct *kbleds_get_tty(void)
 	/* END TODO */
 	return tty;
 }
+
 /* end::tty[] */
 
 /* tag::work[] */
@@ -103,6 +105,7 @@ static void kbleds_work_fn(struct work_struct *work)
 	if (ret)
 		pr_warn_once("KDSETLED failed: %d\n", ret);
 }
+
 /* end::work[] */
 
 /* tag::timer[] */
@@ -121,6 +124,7 @@ static void kbleds_timer_fn(struct timer_list *t)
 	mod_timer(&b->timer, jiffies + msecs_to_jiffies(period_ms));
 	/* END TODO */
 }
+
 /* end::timer[] */
 
 /* tag::init[] */
@@ -159,20 +163,28 @@ static int __init kbleds_init(void)
 		tty_name(blinker.tty), period_ms);
 	return 0;
 }
+
 /* end::init[] */
 
 /* tag::exit[] */
 static void __exit kbleds_exit(void)
 {
+	int ret = 0;
+
 	/* TODO 4: stop the timer, then the work, both synchronously; then give the LEDs back */
 	/* The timer first: it is what schedules the work. */
 	timer_delete_sync(&blinker.timer);
 	cancel_work_sync(&blinker.work);
-	kbleds_set(blinker.tty, LEDS_FOLLOW_KEYBOARD);
+	ret = kbleds_set(blinker.tty, LEDS_FOLLOW_KEYBOARD);
 	/* END TODO */
 	tty_kref_put(blinker.tty);
-	pr_info("stopped; the LEDs follow the keyboard again\n");
+	/* Unloading cannot fail; the least we can do is not claim success. */
+	if (ret)
+		pr_warn("stopped, but could not give the LEDs back to the keyboard: %d\n", ret);
+	else
+		pr_info("stopped; the LEDs follow the keyboard again\n");
 }
+
 /* end::exit[] */
 
 module_init(kbleds_init);

@@ -3,9 +3,12 @@
 # restores them on unload, and refuses to load without a console tty. The
 # LED states are watched from outside, at QEMU's emulated PS/2 keyboard.
 . /wb/testlib.sh
-plan 25
+plan 30
 
 TTY=/dev/tty1
+# The chapter's tools sit next to this script (make run-qemu puts them on
+# PATH too).
+export PATH="$PWD:$PATH"
 
 # hold_tty: keep the foreground console open in the background, as a getty
 # or a shell on it would; HOLDER is its pid.
@@ -53,6 +56,41 @@ check_blink() {
 			"median: ${median:-none}" "changes: $2"
 	fi
 }
+
+# --- the banner's commands, as make run-qemu shows them --------------------
+# banner_cmd N: the command on line N of banner.txt, without the indent and
+# the "(what you see)" remark after it.
+banner_cmd() {
+	sed -n "${1}p" banner.txt | sed -e 's/^ *//' -e 's/   *(.*)$//'
+}
+
+BEFORE=$(getleds $TTY)
+transcript try-notty "$(banner_cmd 2)"
+check_match "banner: 'insmod kbleds.ko' with nobody on the console fails (No such device)" \
+	"No such device" "$OUT"
+# Line 3 puts a holder in the background; run it in this shell, where it can
+# be killed later. It holds the tty once its stdin is /dev/tty1 (a symlink
+# in /proc, which wait_line cannot watch: at most 5 s of 0.05 s polls).
+eval "$(banner_cmd 3)" >/dev/null 2>&1
+banner_holder=$!
+i=0
+until [ "$(readlink /proc/$banner_holder/fd/0)" = $TTY ] || [ $i -ge 100 ]; do
+	sleep 0.05
+	i=$((i + 1))
+done
+transcript try-load "$(banner_cmd 4)"
+check_match "banner: with the console held open, insmod kbleds.ko blinks all LEDs" \
+	"kbleds: blinking LEDs 7 on tty1 every 200 ms$" "$OUT"
+transcript try-getleds "$(banner_cmd 5)"
+check_eq "banner: getleds, six times 0.15 s apart, reads 7 and 0 in turn" "0 7" \
+	"$(printf '%s\n' "$OUT" | grep -E '^[0-9]+$' | sort -u | tr '\n' ' ' | sed 's/ $//')"
+transcript try-param "$(banner_cmd 6)"
+check_match "banner: period_ms=500 pattern=4 blinks Caps Lock every 500 ms" \
+	"kbleds: blinking LEDs 4 on tty1 every 500 ms$" "$OUT"
+transcript try-unload "$(banner_cmd 7)"
+check_eq "banner: after rmmod, getleds reads the state before loading" "$BEFORE" "$OUT"
+kill "$banner_holder"
+wait "$banner_holder" 2>/dev/null
 
 # --- without a console tty, and with bad parameters ----------------------
 klog_mark
@@ -143,11 +181,12 @@ fi
 BEFORE=$(./getleds $TTY)
 host led-log begin
 run insmod kbleds.ko period_ms=100 pattern=4
+LOADED=$RC
 sleep 0.7
 host led-log end
 PARAM=$HOST_REPLY
-run rmmod kbleds
-check_eq "kbleds loads with period_ms=100 pattern=4" "0" "$RC"
+rmmod kbleds
+check_eq "kbleds loads with period_ms=100 pattern=4" "0" "$LOADED"
 check_blink "period_ms=100 pattern=4" "$PARAM" 100 4 5
 
 release_tty
