@@ -44,6 +44,7 @@ static char rw_msg[RW_MAX];	/* the last input, not NUL-terminated */
 static size_t rw_len;
 static struct rw_entry rw_hist[RW_HISTORY];
 static unsigned long rw_count;	/* inputs stored since load */
+
 /* end::state[] */
 
 /*
@@ -93,6 +94,7 @@ static void rw_store(const char *text, size_t len)
 	rw_len = len;
 	rw_remember(text, len);
 }
+
 /* end::store[] */
 
 /* tag::write[] */
@@ -127,6 +129,7 @@ static ssize_t rw_write(struct file *file, const char __user *buf,
 	mutex_unlock(&rw_lock);
 	return count;
 }
+
 /* end::write[] */
 
 /* tag::read[] */
@@ -196,6 +199,7 @@ static const struct proc_ops rw_ops = {
 	.proc_lseek	= default_llseek,
 	.proc_release	= rw_release,
 };
+
 /* end::read[] */
 
 /* tag::seq[] */
@@ -262,6 +266,7 @@ static const struct proc_ops hist_ops = {
 	.proc_lseek	= seq_lseek,
 	.proc_release	= seq_release,
 };
+
 /* end::seq[] */
 
 /* tag::init[] */
@@ -288,6 +293,7 @@ static void __exit rwtest_exit(void)
 	remove_proc_entry(RW_NAME, NULL);
 	pr_info("removed\n");
 }
+
 /* end::init[] */
 
 module_init(rwtest_init);

@@ -3,7 +3,7 @@
 # once per open, whatever the read size; /proc/rw_history lists the last
 # inputs through seq_file. Runs in the VM; see initramfs/wb/testlib.sh.
 . /wb/testlib.sh
-plan 34
+plan 40
 
 F=/proc/rw_test
 H=/proc/rw_history
@@ -48,6 +48,9 @@ Last input:hello world" "$(cat $F $F)"
 wb write $F "$(x 80)"
 check_eq "an 80-byte write (the maximum) is accepted whole" "80" "$OUT"
 check_eq "... and stored whole" "Last input:$(x 80)" "$(cat $F)"
+echo "$(x 80 | tr x y)" >$F 2>/dev/null
+check_eq "echo of an 80-character line (81 bytes with the newline) is refused" \
+	"Last input:$(x 80)" "$(cat $F)"
 wb write $F "$(x 81)y"
 check_eq "an 82-byte write is refused with EINVAL" "error: EINVAL" "$OUT"
 check_eq "... and the previous message is kept" "Last input:$(x 80)" "$(cat $F)"
@@ -136,11 +139,7 @@ check_eq "the reader managed several reads while the writers ran" "yes" \
 # --- unloading with the file open ----------------------------------------
 wbio hold $F >/tmp/rw_hold 2>&1 &
 holder=$!
-# wbio prints "open" once the file is open; wait (at most 2 s) for that.
-for i in $(seq 100); do
-	grep -q open /tmp/rw_hold && break
-	usleep 20000
-done
+wait_line /tmp/rw_hold '^open$'
 klog_mark
 run rmmod rwtest
 check_eq "rmmod works while a process holds /proc/rw_test open" "0" "$RC"
@@ -148,6 +147,25 @@ check_eq "... the files are gone" "" "$(ls $F $H 2>/dev/null)"
 kill $holder
 wait $holder 2>/dev/null
 rm -f /tmp/rw_hold
+
+# --- the banner's commands, as the student types them --------------------
+transcript banner-1 'insmod rwtest.ko; echo hello > /proc/rw_test; cat /proc/rw_test'
+check_eq "banner: echo hello, then cat, gives Last input:hello" "Last input:hello" "$OUT"
+transcript banner-2 'dd if=/proc/rw_test bs=1'
+check_match "banner: dd bs=1 gives the same text, one byte per read" \
+	"^Last input:hello$" "$OUT"
+transcript banner-3 'wbio -u 1000 write /proc/rw_test hi'
+check_match "banner: a normal user's write is refused (EACCES)" "^error: EACCES" "$OUT"
+transcript banner-4 'for i in 1 2 3; do echo "line $i" > /proc/rw_test; done; cat /proc/rw_history'
+check_eq "banner: rw_history lists hello and the three lines" \
+	"  seq  input
+    1  hello
+    2  line 1
+    3  line 2
+    4  line 3" "$OUT"
+transcript banner-5 'rmmod rwtest'
+check_eq "banner: rmmod rwtest removes the files" "0 gone" \
+	"$RC $([ -e $F ] || [ -e $H ] || echo gone)"
 
 check_no_match "no chapter module is left loaded" "^rwtest " "$(lsmod)"
 done_testing
