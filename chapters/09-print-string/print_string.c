@@ -15,7 +15,6 @@
 #include <linux/string.h>
 #include <linux/tty.h>
 #include <linux/tty_driver.h>
-#include <linux/version.h>
 
 /* Long enough for a sentence, short enough for one line of a terminal. */
 #define PS_MAX_MESSAGE	160
@@ -26,14 +25,15 @@ module_param(message, charp, 0444);
 static const char goodbye[] = "Goodbye from print_string";
 
 /* tag::write[] */
-/* One call of the driver's write op; its types changed in 6.6. */
-static inline ssize_t ps_tty_write(struct tty_struct *tty, const char *buf, size_t len)
+/*
+ * One call of the driver's write op. In 6.6 its count became a size_t and
+ * its result an ssize_t; before, both were int. The same call builds
+ * against both without a version test: we never offer more than a message
+ * and its "\r\n", far below INT_MAX, and an int result fits an ssize_t.
+ */
+static ssize_t ps_tty_write(struct tty_struct *tty, const char *buf, size_t len)
 {
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
 	return tty->ops->write(tty, (const u8 *)buf, len);
-#else
-	return tty->ops->write(tty, (const u8 *)buf, (int)len);
-#endif
 }
 
 /*
@@ -56,6 +56,7 @@ static size_t ps_write_all(struct tty_struct *tty, const char *buf, size_t len)
 	/* END TODO */
 	return done;
 }
+
 /* end::write[] */
 
 /* tag::print[] */
@@ -83,6 +84,7 @@ static void print_string(const char *text)
 	pr_info("wrote %zu of %zu bytes to %s\n", done, len + 2, tty_name(tty));
 	tty_kref_put(tty);
 }
+
 /* end::print[] */
 
 /* tag::check[] */
@@ -104,6 +106,7 @@ static bool ps_message_ok(const char *text)
 	/* END TODO */
 	return true;
 }
+
 /* end::check[] */
 
 static int __init print_string_init(void)

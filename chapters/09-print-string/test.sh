@@ -3,7 +3,7 @@
 # process that loads it (a pseudo-terminal, the serial console) and says so
 # in the log when there is none. Runs in the VM; see initramfs/wb/testlib.sh.
 . /wb/testlib.sh
-plan 22
+plan 28
 # The chapter's tools sit next to this script (make run-qemu puts them on
 # PATH too).
 export PATH="$PWD:$PATH"
@@ -95,5 +95,30 @@ insmod print_string.ko && rmmod print_string
 host console-seen "$HELLO"
 check_eq "without a terminal nothing reaches the console" no "$HOST_REPLY"
 
+# --- the banner's commands, as make run-qemu shows them --------------------
+# banner_cmd N: the command on line N of banner.txt, without the indent and
+# the "(what you see)" remark after it. In make run-qemu the shell has a
+# terminal; here ptyrun gives each command one, and shows what reached it.
+banner_cmd() {
+	sed -n "${1}p" banner.txt | sed -e 's/^ *//' -e 's/   *(.*)$//'
+}
+# The pseudo-terminal's carriage returns, gone for comparing lines.
+nocr() { printf '%s\n' "$1" | tr -d '\r'; }
+
+klog_mark
+transcript try-hello "ptyrun $(banner_cmd 2)"
+check_eq "banner: 'insmod print_string.ko' writes the greeting on the terminal" \
+	"$HELLO" "$(nocr "$OUT")"
+check_no_match "... and not in the kernel log" "$HELLO" "$(klog)"
+transcript try-bye "ptyrun $(banner_cmd 3)"
+check_eq "banner: 'rmmod print_string' writes the farewell" "$BYE" "$(nocr "$OUT")"
+transcript try-hi "ptyrun $(banner_cmd 4)"
+check_eq "banner: 'message=\"Hi there\"' writes the whole message, space and all" \
+	"Hi there" "$(nocr "$OUT")"
+transcript try-bye2 "ptyrun $(banner_cmd 5)"
+check_eq "banner: and 'rmmod print_string' says goodbye again" "$BYE" "$(nocr "$OUT")"
+transcript try-od "$(banner_cmd 6)"
+check_match "banner: 'ptyrun -r insmod ... | od -c' shows the line ending in \\r \\n" \
+	'a   l  \\r  \\n$' "$OUT"
 check_no_match "no print_string module is left loaded" "^print_string " "$(lsmod)"
 done_testing

@@ -28,6 +28,7 @@ struct numnode {
 
 static LIST_HEAD(numlist_head);
 static DEFINE_MUTEX(numlist_lock);	/* protects numlist_head and the nodes */
+
 /* end::node[] */
 
 /* tag::param[] */
@@ -51,6 +52,7 @@ static const struct kernel_param_ops nodes_ops = {
 	.get = param_get_uint,
 };
 module_param_cb(nodes, &nodes_ops, &nodes, 0444);
+
 /* end::param[] */
 
 /* For the tests: pretend kzalloc() fails for node fail_after + 1. */
@@ -82,6 +84,7 @@ static int __init numlist_build(unsigned int n)
 	/* END TODO */
 	return 0;
 }
+
 /* end::build[] */
 
 /* tag::sum[] */
@@ -100,6 +103,7 @@ static u64 __init numlist_sum(unsigned int *count)
 	/* END TODO */
 	return sum;
 }
+
 /* end::sum[] */
 
 /* tag::free[] */
@@ -119,6 +123,7 @@ static unsigned int numlist_free(void)
 	/* END TODO */
 	return freed;
 }
+
 /* end::free[] */
 
 /* tag::seq[] */
@@ -148,6 +153,7 @@ static int numlist_seq_show(struct seq_file *m, void *v)
 	/* END TODO */
 	return 0;
 }
+
 /* end::seq[] */
 
 static const struct seq_operations numlist_seq_ops = {
@@ -195,6 +201,7 @@ err_free:
 	mutex_unlock(&numlist_lock);
 	return ret;
 }
+
 /* end::init[] */
 
 /* tag::exit[] */
@@ -210,6 +217,7 @@ static void __exit numlist_exit(void)
 	mutex_unlock(&numlist_lock);
 	pr_info("freed %u nodes\n", freed);
 }
+
 /* end::exit[] */
 
 module_init(numlist_init);

@@ -3,7 +3,7 @@
 # shows it in debugfs, frees every node on unload, and refuses bad N. Runs in
 # the VM; see initramfs/wb/testlib.sh.
 . /wb/testlib.sh
-plan 27
+plan 30
 
 VIEW=/sys/kernel/debug/numlist
 # numlist's own log lines (the kernel adds others, such as taint notices).
@@ -88,6 +88,23 @@ check_eq "... and the 4 nodes already added are freed" \
 	"numlist: cannot allocate node 5
 numlist: freed 4 nodes" "$(klog "$MINE" | awk '!seen[$0]++')"
 check_eq "... and no view is left behind" "no" "$([ -e "$VIEW" ] && echo yes || echo no)"
+
+# --- the banner's commands, as make run-qemu shows them --------------------
+# banner_cmd N: the command on line N of banner.txt, without the indent and
+# the "(what you see)" remark after it.
+banner_cmd() {
+	sed -n "${1}p" banner.txt | sed -e 's/^ *//' -e 's/   *(.*)$//'
+}
+
+transcript try-load "$(banner_cmd 2)"
+check_eq "banner: 'insmod numlist.ko nodes=5; ...' logs the count and sum, and lists 1..5" \
+	"$(expect_log 5 | head -n 2)
+$(seq 1 5)" "$(printf '%s\n' "$OUT" | sed 's/^\[[ 0-9.]*\] //')"
+transcript try-unload "$(banner_cmd 3)"
+check_eq "banner: 'rmmod numlist; dmesg | tail -1' says all 5 nodes were freed" \
+	"numlist: freed 5 nodes" "$(printf '%s\n' "$OUT" | sed 's/^\[[ 0-9.]*\] //')"
+transcript try-refused "$(banner_cmd 4)"
+check_match "banner: 'insmod numlist.ko nodes=abc' is refused" "Invalid argument" "$OUT"
 
 check_no_match "no chapter module is left loaded" "^numlist " "$(lsmod)"
 
