@@ -23,7 +23,7 @@ export WB_TEST := $(if $(EXT),ext-$(EXT),test)
 export WB_EXTDIR := $(if $(EXTDIR),$(abspath $(EXTDIR)))
 
 .PHONY: all help deps test run-qemu bench sparse lint lab check check-all \
-	test-solutions lab-selftest docs pdf docs-check clean
+	test-solutions lab-selftest shell-selftest docs pdf docs-check clean
 .DEFAULT_GOAL := all
 
 help:
@@ -40,6 +40,7 @@ help:
 	@echo '                      EXTDIR=DIR takes DIR/11-reverse/ext-seekable.sh instead)'
 	@echo 'make test-solutions   check every extension solution (solutions/) with its extension test'
 	@echo 'make lab-selftest     every skeleton must fail its tests, and pass once filled back (slow)'
+	@echo 'make shell-selftest   drive make run-qemu in a terminal (tmux): type, read the screen, quit'
 	@echo 'make bench            time an empty boot and a full make test (medians)'
 	@echo 'make sparse           check every chapter module (and lab) with sparse'
 	@echo 'make lint             sparse, plus checkpatch --strict on every chapter and lab skeleton'
@@ -74,6 +75,10 @@ lab:
 
 lab-selftest:
 	@scripts/lab-selftest.sh
+
+shell-selftest:
+	@scripts/deps.sh --ensure-selftest
+	@scripts/shell-selftest.sh
 
 # Each solutions/NN-slug/NAME.patch solves extension NAME of chapter NN: it is
 # applied to a copy of the reference, which is then checked like a lab.

@@ -6,6 +6,7 @@
 #                      when nothing is (what 'make test' and 'make run-qemu' run)
 #   deps.sh --ensure-docs   the same for the 'docs' group (what 'make docs' runs)
 #   deps.sh --ensure-lint   the same for the 'lint' group (what 'make lint' runs)
+#   deps.sh --ensure-selftest   the same for 'selftest' (make shell-selftest)
 #
 # Idempotent: packages already installed are left alone. apt-get runs through
 # sudo when we are not root.
@@ -18,10 +19,12 @@ set -eu
 #         host-side test runner, apply the extension solutions (patch).
 #   docs: render the book and check it in a real browser.
 #   lint: the kernel's own checkpatch.pl, from the kernel source package.
+#   selftest: drive 'make run-qemu' in a terminal as a student would.
 VM_PACKAGES="qemu-system-x86 linux-image-amd64 linux-headers-amd64 busybox-static
 cpio kmod xz-utils make gcc libc6-dev python3 sparse patch"
 DOCS_PACKAGES="asciidoctor ruby-rouge graphviz ruby-asciidoctor-pdf chromium"
 LINT_PACKAGES="linux-source-6.1"
+SELFTEST_PACKAGES="tmux"
 # end::packages[]
 
 missing_from() {
@@ -76,13 +79,17 @@ case "${1:-all}" in
 	# shellcheck disable=SC2086
 	install_missing $VM_PACKAGES $LINT_PACKAGES
 	;;
+--ensure-selftest)
+	# shellcheck disable=SC2086
+	install_missing $VM_PACKAGES $SELFTEST_PACKAGES
+	;;
 all)
 	# shellcheck disable=SC2086
-	install_missing $VM_PACKAGES $DOCS_PACKAGES $LINT_PACKAGES
+	install_missing $VM_PACKAGES $DOCS_PACKAGES $LINT_PACKAGES $SELFTEST_PACKAGES
 	echo "deps.sh: all dependencies are installed"
 	;;
 *)
-	echo "usage: deps.sh [--ensure|--ensure-docs|--ensure-lint]" >&2
+	echo "usage: deps.sh [--ensure|--ensure-docs|--ensure-lint|--ensure-selftest]" >&2
 	exit 2
 	;;
 esac

@@ -11,9 +11,15 @@
 #   run-qemu.sh accel                 print the accelerator auto would choose
 #
 # A chapter that needs more of the VM says so in chapters/NN-slug/vm.conf,
-# one "key=value" a line; today the one key is smp=N (vCPUs, default 1). A
-# test run gets the most any of its chapters asks for. SMP=N in the
-# environment overrides it, to try a chapter on more CPUs by hand.
+# one "key=value" a line:
+#   smp=N        vCPUs (default 1); a test run gets the most any of its
+#                chapters asks for. SMP=N in the environment overrides it.
+#   shell=vt     'make run-qemu' puts the shell on the VM's screen (the VGA
+#                text console, drawn in this terminal by QEMU's curses
+#                display) instead of the serial port, so that what the
+#                student types reaches the emulated PS/2 keyboard and raises
+#                its interrupt. It boots the bzImage: the PVH entry passes
+#                no screen to the kernel, so the VGA console would stay dark.
 #
 # Environment:
 #   ACCEL=auto|kvm|tcg   auto uses KVM only if a guest really boots under it
@@ -43,17 +49,17 @@ kernel_image() {
 	fi
 }
 
-# vm_conf KEY DEFAULT: the largest value of KEY in the chosen chapters'
-# vm.conf files, or DEFAULT.
+# vm_conf KEY: the values of KEY in the chosen chapters' vm.conf files.
 vm_conf() {
-	value=$2
 	for chapter in $(echo "$chapters" | tr ',' ' '); do
 		conf="$here/chapters/$chapter/vm.conf"
-		[ -f "$conf" ] || continue
-		v=$(sed -n "s/^$1=//p" "$conf" | tail -n 1)
-		[ -n "$v" ] && [ "$v" -gt "$value" ] && value=$v
+		[ ! -f "$conf" ] || sed -n "s/^$1=//p" "$conf"
 	done
-	echo "$value"
+}
+
+# The vCPUs: SMP, else the most any chosen chapter asks for, else 1.
+smp() {
+	echo "${SMP:-$( (echo 1; vm_conf smp) | sort -n | tail -n 1)}"
 }
 
 # qemu ACCEL APPEND [EXTRA QEMU ARGS...]: the one QEMU command line.
@@ -65,9 +71,9 @@ qemu() {
 	accel=$1
 	append=$2
 	shift 2
-	exec qemu-system-x86_64 -M pc -accel "$accel" -m 256M -smp "${SMP:-$(vm_conf smp 1)}" \
+	exec qemu-system-x86_64 -M pc -accel "$accel" -m 256M -smp "$(smp)" \
 		-nodefaults -no-user-config -nic none -no-reboot \
-		-kernel "$(kernel_image)" -initrd "$initramfs" \
+		-kernel "${image:-$(kernel_image)}" -initrd "$initramfs" \
 		-append "console=ttyS0 quiet panic=-1 softlockup_panic=1 watchdog_thresh=5 $append" \
 		"$@"
 }
@@ -127,11 +133,17 @@ test)
 	qemu "$(choose_accel)" "wb.mode=test wb.ch=$chapters wb.test=${WB_TEST:-test}" "$@"
 	;;
 shell)
+	accel=$(choose_accel)
+	if [ "$(vm_conf shell)" = vt ]; then
+		echo "run-qemu.sh: booting chapter $chapters ($kver, $accel) on the VM's screen: what you type goes to its PS/2 keyboard; quit with poweroff"
+		image=/boot/vmlinuz-$kver
+		qemu "$accel" "console=tty0 wb.mode=shell wb.ch=$chapters" \
+			-vga std -display curses -monitor none
+	fi
 	size=""
 	if [ -t 0 ] && size=$(stty size 2>/dev/null); then
 		size="wb.rows=${size% *} wb.cols=${size#* }"
 	fi
-	accel=$(choose_accel)
 	echo "run-qemu.sh: booting chapter $chapters ($kver, $accel); quit with Ctrl-A X"
 	qemu "$accel" "wb.mode=shell wb.ch=$chapters $size" \
 		-display none -serial mon:stdio

@@ -21,7 +21,14 @@ if [ -f "$dir/banner.txt" ]; then
 	sed 's/^/    /' "$dir/banner.txt"
 fi
 echo "    Kernel messages: dmesg (this console shows only errors)."
-echo "    Quit: type poweroff, or press Ctrl-A then X."
+# On the VM's screen (vm.conf shell=vt) the keys go to the VM's keyboard, so
+# QEMU's Ctrl-A X does not reach QEMU there.
+if grep -qw tty0 /sys/class/tty/console/active 2>/dev/null; then
+	echo "    You are on the VM's screen: your keys go to its PS/2 keyboard."
+	echo "    Quit: type poweroff."
+else
+	echo "    Quit: type poweroff, or press Ctrl-A then X."
+fi
 echo
 
 cd "$dir" || cd /
