@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * chardev: a character device, /dev/char_dev, that keeps one short message.
+ * chardev: a character device, /dev/chardev, that keeps one short message.
  * read(2) and write(2) move bytes of the message at the file position, and
  * three ioctls set it, get it and pick single bytes out of it. The node
  * appears by itself: the module asks for a device number, adds a cdev and
- * announces a device in a class, and devtmpfs creates /dev/char_dev.
+ * announces a device in a class, and devtmpfs creates /dev/chardev.
  * Only one process may have the device open at a time.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -23,7 +23,19 @@
 
 #include "chardev.h"
 
-#define CHARDEV_NAME "char_dev"
+/* class_create() lost its first argument, the owner module, in 6.4. */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 4, 0)
+#define chardev_class_create(name) class_create(THIS_MODULE, name)
+#else
+#define chardev_class_create(name) class_create(name)
+#endif
+
+/*
+ * One name for everything: the module (chardev.ko), the device number
+ * region in /proc/devices, the class (/sys/class/chardev), the device in it
+ * and the node devtmpfs makes for it (/dev/chardev).
+ */
+#define CHARDEV_NAME "chardev"
 
 static dev_t chardev_devt;
 static struct cdev chardev_cdev;
@@ -37,8 +49,8 @@ static atomic_t chardev_busy = ATOMIC_INIT(0);
  * device open can share the file with its threads and children.
  */
 static DEFINE_MUTEX(chardev_lock);
-static char chardev_msg[CHARDEV_MSG_MAX] = "Hello from /dev/char_dev\n";
-static size_t chardev_len = sizeof("Hello from /dev/char_dev\n") - 1;
+static char chardev_msg[CHARDEV_MSG_MAX] = "Hello from /dev/chardev\n";
+static size_t chardev_len = sizeof("Hello from /dev/chardev\n") - 1;
 
 /*
  * Copy the message into buf (CHARDEV_MSG_MAX bytes) and return its length.
@@ -72,6 +84,7 @@ static int chardev_release(struct inode *inode, struct file *file)
 	atomic_set(&chardev_busy, 0);
 	return 0;
 }
+
 /* end::open[] */
 
 /* tag::read[] */
@@ -92,6 +105,7 @@ static ssize_t chardev_read(struct file *file, char __user *buf, size_t count,
 	/* END TODO */
 	return ret;
 }
+
 /* end::read[] */
 
 /*
@@ -126,6 +140,7 @@ static ssize_t chardev_write(struct file *file, const char __user *buf,
 	*ppos = pos + n;
 	return n;
 }
+
 /* end::write[] */
 
 /* tag::ioctls[] */
@@ -214,6 +229,7 @@ static long chardev_ioctl(struct file *file, unsigned int cmd, unsigned long arg
 		return -ENOTTY;
 	}
 }
+
 /* end::ioctls[] */
 
 /* tag::fops[] */
@@ -230,6 +246,7 @@ static const struct file_operations chardev_fops = {
 	 */
 	.compat_ioctl	= compat_ptr_ioctl,
 };
+
 /* end::fops[] */
 
 /* tag::init[] */
@@ -249,17 +266,13 @@ static int __init chardev_init(void)
 	if (ret)
 		goto err_region;
 
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
-	chardev_class = class_create("chardev");
-#else
-	chardev_class = class_create(THIS_MODULE, "chardev");
-#endif
+	chardev_class = chardev_class_create(CHARDEV_NAME);
 	if (IS_ERR(chardev_class)) {
 		ret = PTR_ERR(chardev_class);
 		goto err_cdev;
 	}
 
-	/* The uevent of this device makes devtmpfs create /dev/char_dev. */
+	/* The uevent of this device makes devtmpfs create /dev/chardev. */
 	dev = device_create(chardev_class, NULL, chardev_devt, NULL, CHARDEV_NAME);
 	if (IS_ERR(dev)) {
 		ret = PTR_ERR(dev);
@@ -286,6 +299,7 @@ static void __exit chardev_exit(void)
 	cdev_del(&chardev_cdev);
 	unregister_chrdev_region(chardev_devt, 1);
 }
+
 /* end::init[] */
 
 module_init(chardev_init);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
 /*
- * chardev.h: the ioctl interface of /dev/char_dev, shared by the module
- * (chardev.c) and the programs that call it (tools/chardev_ioctl.c).
+ * chardev.h: the ioctl interface of /dev/chardev, shared by the module
+ * (chardev.c) and the programs that call it (tools/ioctl.c).
  *
  * Only fixed-size types appear here, and user pointers travel as __u64, so
  * that a 32-bit program on a 64-bit kernel passes the same bytes as a 64-bit
@@ -39,6 +39,7 @@ struct chardev_msg {
 #define CHARDEV_IOC_GET_MSG	 _IOWR(CHARDEV_IOC_MAGIC, 1, struct chardev_msg)
 /* The caller writes n, the driver writes back byte n of the message: _IOWR. */
 #define CHARDEV_IOC_GET_NTH_BYTE _IOWR(CHARDEV_IOC_MAGIC, 2, __u32)
+
 /* end::numbers[] */
 
 #endif /* CHARDEV_H */

@@ -1,11 +1,11 @@
 #!/bin/sh
-# Chapter 04 tests: /dev/char_dev appears and disappears with the module,
+# Chapter 04 tests: /dev/chardev appears and disappears with the module,
 # read and write honour the file position, the ioctls work and fail safely,
 # and only one process may hold the device. Runs in the VM as root.
 . /wb/testlib.sh
-plan 41
+plan 47
 
-DEV=/dev/char_dev
+DEV=/dev/chardev
 MAX=128		# CHARDEV_MSG_MAX in chardev.h
 
 # stdout CMD...: like run, but OUT is only what CMD prints on stdout.
@@ -18,20 +18,20 @@ check_eq "there is no $DEV before the module is loaded" "absent" \
 	"$([ -e $DEV ] && echo present || echo absent)"
 
 klog_mark
-insmod chardev_ioctl.ko
+insmod chardev.ko
 LINE=$(klog 'is device')
 check_match "insmod logs the device number the kernel chose" \
-	'^chardev_ioctl: /dev/char_dev is device [0-9]+:0$' "$LINE"
+	'^chardev: /dev/chardev is device [0-9]+:0$' "$LINE"
 NUM=${LINE##* }
 check_eq "the class device in sysfs has that number" "$NUM" \
-	"$(cat /sys/class/chardev/char_dev/dev 2>&1)"
+	"$(cat /sys/class/chardev/chardev/dev 2>&1)"
 check_eq "devtmpfs created $DEV as a character device with that number" \
 	"character special file $NUM" \
 	"$(stat -c '%F 0x%t 0x%T' $DEV 2>&1 | { read -r a b c maj min &&
 		printf '%s %s %s %d:%d' "$a" "$b" "$c" "$maj" "$min"; })"
 
 run wbio read $DEV
-check_eq "reading gives the initial message" "Hello from /dev/char_dev" "$OUT"
+check_eq "reading gives the initial message" "Hello from /dev/chardev" "$OUT"
 
 run wbio write $DEV "hello world"
 check_eq "write(2) of 11 bytes returns 11" "11" "$OUT"
@@ -105,26 +105,57 @@ wait_line /tmp/holder '^open$'
 check_eq "a process holds $DEV open" "open" "$(cat /tmp/holder)"
 stdout wbio open $DEV
 check_eq "a second open while it is held fails with EBUSY" "error: EBUSY" "$OUT"
-REFS=$(cat /sys/module/chardev_ioctl/refcnt)
+REFS=$(cat /sys/module/chardev/refcnt)
 check_eq "the open file holds references to the module (cdev and fops .owner)" \
 	"yes ($REFS)" "$([ "$REFS" -gt 0 ] && echo yes) ($REFS)"
-run rmmod chardev_ioctl
+run rmmod chardev
 check_eq "rmmod fails while the device is open" "1" "$([ "$RC" != 0 ] && echo 1)"
 # delete_module(2) answers EWOULDBLOCK (= EAGAIN) for a module in use.
 check_match "... saying the module is busy (EAGAIN)" \
-	"can't unload module 'chardev_ioctl': Resource temporarily unavailable" "$OUT"
-check_match "... and the module stays loaded" "^chardev_ioctl " "$(lsmod)"
+	"can't unload module 'chardev': Resource temporarily unavailable" "$OUT"
+check_match "... and the module stays loaded" "^chardev " "$(lsmod)"
 kill $HOLDER
 wait $HOLDER 2>/dev/null
 run wbio open $DEV
 check_eq "once the holder has closed it, the device opens again" "open" "$OUT"
 
-run rmmod chardev_ioctl
+run rmmod chardev
 check_eq "rmmod succeeds when nobody has the device open" "0" "$RC"
 check_eq "$DEV disappears with the module" "absent" \
 	"$([ -e $DEV ] && echo present || echo absent)"
 check_eq "the class is gone too" "absent" \
 	"$([ -e /sys/class/chardev ] && echo present || echo absent)"
 rm -f /tmp/holder
+
+# --- the banner's commands, as the student types them --------------------
+transcript banner-1 'insmod chardev.ko; dmesg | tail -1; ls -l /dev/chardev'
+check_match "banner: insmod logs the number, and ls -l shows a character device" \
+	"^c.* /dev/chardev$" "$(printf '%s\n' "$OUT" | grep -A1 'chardev: /dev/chardev is device [0-9]*:0$')"
+transcript banner-2 'cat /dev/chardev; echo hello >/dev/chardev; cat /dev/chardev'
+check_eq "banner: cat, echo hello, cat: the first message, then hello" \
+	"Hello from /dev/chardev
+hello" "$OUT"
+transcript banner-3 'ioctl'
+check_eq "banner: ioctl sets, gets and walks the message" \
+	'set: 23 bytes
+get: "Message passed by ioctl" (23 bytes)
+nth: Message passed by ioctl
+nth 23: error: EINVAL' "$OUT"
+transcript banner-4 'ioctl get 4; ioctl nth 99; ioctl unknown'
+check_eq "banner: the three failing ioctls print ERANGE, EINVAL and ENOTTY" \
+	"error: ERANGE (need 23 bytes)
+error: EINVAL
+error: ENOTTY" "$OUT"
+# The banner's "wbio hold /dev/chardev &" is job 1 of the student's shell.
+wbio hold $DEV >/tmp/holder &
+HOLDER=$!
+wait_line /tmp/holder '^open$'
+transcript banner-5 'wbio open /dev/chardev'
+check_match "banner: while job 1 holds it, wbio open fails with EBUSY" "^error: EBUSY" "$OUT"
+kill $HOLDER
+wait $HOLDER 2>/dev/null
+rm -f /tmp/holder
+transcript banner-6 'rmmod chardev; ls /dev/chardev'
+check_match "banner: after rmmod, ls finds no /dev/chardev" "No such file" "$OUT"
 
 done_testing

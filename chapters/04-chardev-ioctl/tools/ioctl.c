@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * ioctl: talk to /dev/char_dev through its ioctls (chardev.h).
+ * ioctl: talk to /dev/chardev through its ioctls (chardev.h).
  *
  *   ioctl                  set a message, get it back, then read it byte by
  *                          byte with GET_NTH_BYTE until the driver says EINVAL
@@ -27,7 +27,7 @@
 
 #include "chardev.h"
 
-#define DEVICE "/dev/char_dev"
+#define DEVICE "/dev/chardev"
 
 static int fail(void)
 {
