@@ -100,6 +100,8 @@ check_match "with nobody holding the console open, loading fails with ENODEV" \
 check_match "... and the log says to open the console first" \
 	"^kbleds: no tty on the foreground console \(tty1\): open it first" "$(klog kbleds)"
 check_no_match "... and the module is not loaded" "^kbleds " "$(lsmod)"
+# For the book: the line the module logs (busybox insmod tries twice).
+transcript notty-log "dmesg | grep kbleds: | tail -n 1"
 
 hold_tty
 check_eq "a background process holds $TTY open" "open" "$(cat /tmp/holder.out)"
