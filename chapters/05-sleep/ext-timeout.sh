@@ -12,12 +12,7 @@ P=/sys/module/sleep/parameters/timeout_ms
 
 # wait_asleep PID: wait (5 s at most) until PID sleeps in sleep_open().
 wait_asleep() {
-	i=0
-	until [ "$(cat "/proc/$1/wchan" 2>/dev/null)" = sleep_open ]; do
-		i=$((i + 1))
-		[ "$i" -le 100 ] && kill -0 "$1" 2>/dev/null || return 1
-		sleep 0.05
-	done
+	wait_line "/proc/$1/wchan" '^sleep_open$'
 }
 
 # centis: the uptime in hundredths of a second.
@@ -48,8 +43,7 @@ START=$(centis)
 wbio open $F >/tmp/b.out 2>/dev/null &
 B=$!
 PIDS="$PIDS $B"
-i=0
-while [ ! -s /tmp/b.out ] && [ $i -lt 80 ]; do i=$((i + 1)); sleep 0.05; done
+wait_line /tmp/b.out . 4
 END=$(centis)
 check_eq "an opener that waits 0.3 s for a held file gives up with ETIMEDOUT" \
 	"error: ETIMEDOUT" "$(cat /tmp/b.out)$([ -s /tmp/b.out ] || echo 'still waiting 4 s later')"

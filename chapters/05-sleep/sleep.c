@@ -50,6 +50,7 @@ static bool sleep_claim(void)
 {
 	return atomic_cmpxchg(&sleep_gate.busy, 0, 1) == 0;
 }
+
 /* end::gate[] */
 
 /* tag::open[] */
@@ -63,8 +64,10 @@ static int sleep_open(struct inode *inode, struct file *file)
 	 * remove_proc_entry() instead. Take a reference ourselves, so that
 	 * rmmod fails at once while anybody is inside; release drops it.
 	 */
+	/* TODO 3: hold a module reference while inside: take it here, drop it on failure */
 	if (!try_module_get(THIS_MODULE))
 		return -ENODEV;
+	/* END TODO */
 
 	if (file->f_flags & O_NONBLOCK) {
 		/* The caller would rather fail than wait. */
@@ -76,8 +79,10 @@ static int sleep_open(struct inode *inode, struct file *file)
 	}
 
 	/* No file, so no release will come to drop the reference. */
+	/* TODO 3: hold a module reference while inside: take it here, drop it on failure */
 	if (ret)
 		module_put(THIS_MODULE);
+	/* END TODO */
 	return ret;
 }
 
@@ -87,9 +92,12 @@ static int sleep_release(struct inode *inode, struct file *file)
 	/* TODO 2: wake up a process waiting for the file */
 	wake_up(&sleep_gate.waitq);
 	/* END TODO */
+	/* TODO 3: the file is closed: drop the reference its open took */
 	module_put(THIS_MODULE);
+	/* END TODO */
 	return 0;
 }
+
 /* end::open[] */
 
 static ssize_t sleep_read(struct file *file, char __user *buf, size_t count,
@@ -133,6 +141,7 @@ static const struct proc_ops sleep_proc_ops = {
 	.proc_write	= sleep_write,
 	.proc_lseek	= default_llseek,
 };
+
 /* end::proc_ops[] */
 
 static int __init sleep_init(void)

@@ -14,17 +14,9 @@ wchan() {
 	cat "/proc/$1/wchan" 2>/dev/null
 }
 
-# wait_asleep PID [FILE]: wait (5 s at most) until PID sleeps in
-# sleep_open(). Give up early if PID has exited or printed to FILE: then it
-# did not sleep (a broken module), and waiting on would waste the time limit.
+# wait_asleep PID: wait (5 s at most) until PID sleeps in sleep_open().
 wait_asleep() {
-	i=0
-	until [ "$(wchan "$1")" = sleep_open ]; do
-		i=$((i + 1))
-		[ "$i" -le 100 ] && kill -0 "$1" 2>/dev/null || return 1
-		[ -z "$2" ] || [ ! -s "$2" ] || return 1
-		sleep 0.05
-	done
+	wait_line "/proc/$1/wchan" '^sleep_open$'
 }
 
 # state PID: the scheduler state letter of PID (S: interruptible sleep).
@@ -74,7 +66,7 @@ check_eq "B, opening with O_NONBLOCK while A holds it, gets EAGAIN" \
 # C blocks in open until A closes. This is "cat $F &" from the banner.
 cat $F >/tmp/c.out 2>&1 &
 C=$!
-wait_asleep $C /tmp/c.out
+wait_asleep $C
 check_eq "C, opening normally, sleeps in sleep_open()" "sleep_open" "$(wchan $C)"
 check_eq "... in an interruptible sleep (state S)" "S" "$(state $C)"
 check_eq "... and holds a module reference while it sleeps" "2" "$(refcnt)"
@@ -82,7 +74,7 @@ check_eq "... and holds a module reference while it sleeps" "2" "$(refcnt)"
 # D sleeps too, and is interrupted by SIGINT.
 ./sleeper $F >/tmp/d.out 2>&1 &
 D=$!
-wait_asleep $D /tmp/d.out
+wait_asleep $D
 kill -INT $D
 wait $D
 check_eq "D, asleep in open, is interrupted by SIGINT: open fails with EINTR" \
@@ -127,7 +119,7 @@ WAITERS=
 for n in 1 2 3; do
 	bg_hold "w$n"
 	eval "W$n=$PID"
-	wait_asleep $PID "/tmp/w$n.out"
+	wait_asleep $PID
 	WAITERS="$WAITERS $n"
 done
 for round in 1 2 3; do
