@@ -16,9 +16,15 @@
 #include <linux/proc_fs.h>
 #include <linux/sched.h>
 #include <linux/seq_file.h>
+#include <linux/version.h>
 #include <linux/workqueue.h>
 
 #include "ctxinfo.h"
+
+/* pde_data() was called PDE_DATA() before 5.17. */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(5, 17, 0)
+#define pde_data PDE_DATA
+#endif
 
 #define SCHED_PERIOD_MIN	10
 #define SCHED_PERIOD_MAX	10000
@@ -39,6 +45,7 @@ struct sched_state {
 static struct sched_state sched = {
 	.lock = __MUTEX_INITIALIZER(sched.lock),
 };
+
 /* end::state[] */
 
 /* tag::work[] */
@@ -63,6 +70,7 @@ static void sched_work_fn(struct work_struct *work)
 	queue_delayed_work(s->wq, &s->dwork, msecs_to_jiffies(period_ms));
 	/* END TODO */
 }
+
 /* end::work[] */
 
 /* tag::proc[] */
@@ -95,6 +103,7 @@ static const struct proc_ops sched_proc_ops = {
 	.proc_lseek	= seq_lseek,
 	.proc_release	= single_release,
 };
+
 /* end::proc[] */
 
 /* tag::init[] */
@@ -128,6 +137,7 @@ err_wq:
 	destroy_workqueue(sched.wq);
 	return ret;
 }
+
 /* end::init[] */
 
 /* tag::exit[] */
@@ -142,6 +152,7 @@ static void __exit sched_exit(void)
 	destroy_workqueue(sched.wq);
 	pr_info("stopped after %lu runs\n", sched.runs);
 }
+
 /* end::exit[] */
 
 module_init(sched_init);

@@ -3,23 +3,16 @@
 # self-re-arming timer (timer_ctx.ko): their rate, the context each callback
 # runs in, and clean unloading. Runs in the VM; see initramfs/wb/testlib.sh.
 . /wb/testlib.sh
-plan 21
+plan 24
 
 # field NAME FILE: the value of the "NAME: value" line of FILE.
 field() {
 	sed -n "s/^$1: //p" "$2" 2>/dev/null
 }
 
-# wait_runs FILE N: wait (at most 5 s) until FILE reports at least N runs.
-wait_runs() {
-	tries=0
-	while [ "$tries" -lt 500 ]; do
-		r=$(field runs "$1")
-		[ -n "$r" ] && [ "$r" -ge "$2" ] && return 0
-		tries=$((tries + 1))
-		sleep 0.01
-	done
-	return 1
+# wait_run FILE: wait (at most 5 s) until FILE reports its first run.
+wait_run() {
+	wait_line "$1" '^runs: [1-9]'
 }
 
 # uptime_s: seconds since boot, from /proc/uptime (10 ms resolution).
@@ -53,7 +46,7 @@ check_eq "/proc/sched shows the default period of 100 ms" "100" "$(field period_
 check_eq "/proc/timer_ctx shows the default period of 100 ms" "100" \
 	"$(field period_ms /proc/timer_ctx)"
 
-wait_runs /proc/sched 1 && wait_runs /proc/timer_ctx 1
+wait_run /proc/sched && wait_run /proc/timer_ctx
 t0=$(uptime_s)
 s0=$(field runs /proc/sched)
 k0=$(field runs /proc/timer_ctx)
@@ -138,7 +131,7 @@ while [ "$i" -lt 20 ]; do
 	insmod sched.ko period_ms=10 || break
 	insmod timer_ctx.ko period_ms=10 || break
 	if [ $((i % 2)) = 1 ]; then
-		wait_runs /proc/sched 1 && wait_runs /proc/timer_ctx 1 || break
+		wait_run /proc/sched && wait_run /proc/timer_ctx || break
 	fi
 	rmmod sched && rmmod timer_ctx || break
 	i=$((i + 1))
@@ -151,6 +144,20 @@ check_eq "each of the 20 unloads of sched logs its stop line" "20" \
 	"$(klog '^sched: stopped after [0-9]+ runs$' | wc -l)"
 check_eq "each of the 20 unloads of timer_ctx logs its stop line" "20" \
 	"$(klog '^timer_ctx: stopped after [0-9]+ runs$' | wc -l)"
+# --- the banner's commands, as the student types them --------------------
+transcript banner-1 'insmod sched.ko; sleep 1; cat /proc/sched; rmmod sched'
+check_eq "banner: after a second, /proc/sched shows runs, a kworker and process context" \
+	"runs: yes
+worker: kworker
+context: process" "$(printf '%s\n' "$OUT" |
+	sed -n 's/^runs: [1-9][0-9]*$/runs: yes/p; s|^worker: kworker/.*|worker: kworker|p; /^context:/p')"
+transcript banner-2 'insmod timer_ctx.ko; sleep 1; cat /proc/timer_ctx; rmmod timer_ctx'
+check_eq "banner: after a second, /proc/timer_ctx shows runs and softirq context" \
+	"yes
+context: softirq" "$(printf '%s\n' "$OUT" | sed -n 's/^runs: [1-9][0-9]*$/yes/p; /^context:/p')"
+transcript banner-3 'insmod sched.ko period_ms=0'
+check_match "banner: insmod sched.ko period_ms=0 is refused" "Invalid argument" "$OUT"
+
 check_no_match "no chapter module is left loaded" "^(sched|timer_ctx) " "$(lsmod)"
 check_eq "no /proc file is left behind" "" "$(ls /proc/sched /proc/timer_ctx 2>/dev/null)"
 

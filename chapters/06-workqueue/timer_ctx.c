@@ -20,7 +20,14 @@
 #include "ctxinfo.h"
 
 /* tag::compat[] */
-/* del_timer_sync() was renamed timer_delete_sync() in 6.2. */
+/* pde_data() was called PDE_DATA() before 5.17. */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(5, 17, 0)
+#define pde_data PDE_DATA
+#endif
+/*
+ * del_timer_sync() was renamed timer_delete_sync() in 6.2 (6.1.y stable
+ * releases have the new name too, as Debian's 6.1 headers show).
+ */
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 2, 0)
 #define timer_delete_sync del_timer_sync
 #endif
@@ -28,6 +35,7 @@
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 16, 0)
 #define timer_container_of from_timer
 #endif
+
 /* end::compat[] */
 
 #define TIMER_PERIOD_MIN	10
@@ -67,6 +75,7 @@ static void timer_ctx_fn(struct timer_list *t)
 	mod_timer(&s->timer, jiffies + msecs_to_jiffies(period_ms));
 	/* END TODO */
 }
+
 /* end::callback[] */
 
 /* tag::show[] */
@@ -91,6 +100,7 @@ static int timer_ctx_show(struct seq_file *m, void *v)
 		ctxinfo_show(m, &ctx);
 	return 0;
 }
+
 /* end::show[] */
 
 static int timer_ctx_open(struct inode *inode, struct file *file)
@@ -124,6 +134,7 @@ static int __init timer_ctx_init(void)
 	pr_info("firing every %u ms\n", period_ms);
 	return 0;
 }
+
 /* end::init[] */
 
 /* tag::exit[] */
@@ -141,6 +152,7 @@ static void __exit timer_ctx_exit(void)
 	/* END TODO */
 	pr_info("stopped after %lu runs\n", tstate.runs);
 }
+
 /* end::exit[] */
 
 module_init(timer_ctx_init);
