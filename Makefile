@@ -48,7 +48,9 @@ help:
 	@echo 'make pdf              render the book to one PDF in $(BUILD)/docs'
 	@echo 'make docs-check       open the rendered book in headless Chromium and check it'
 	@echo 'make clean            remove $(BUILD)/'
-	@echo 'Variables: CH=NN (or CH="01 05"), ACCEL=auto|kvm|tcg, KVER=<release>, KDIR=<kbuild dir>, V=1'
+	@echo 'Variables: CH=NN (or CH="01 05"), KERNEL=6.1|6.12|6.12-rt (Debian 12 kernels, fetched'
+	@echo '           into the cache, never installed), ACCEL=auto|kvm|tcg, V=1; advanced: KVER=<release>'
+	@echo '           (a kernel installed on this host), KDIR=<kbuild dir> (build against other headers)'
 
 deps:
 	@scripts/deps.sh
@@ -104,14 +106,27 @@ all test run-qemu bench sparse lint check check-all:
 	@$(MAKE) --no-print-directory WB_READY=1 $@
 else
 
-# kernel.sh checks a KVER given on the command line too, and lists the
-# kernels there are when it is not one of them.
-override KVER := $(shell KVER=$(KVER) scripts/kernel.sh 2>&1)
-ifneq ($(filter kernel.sh:,$(firstword $(KVER))),)
-$(error $(KVER))
+# scripts/kernel.sh decides the kernel (KERNEL=, or KVER= for one installed
+# on the host), fetching it into the cache the first time, and says why not
+# in one line when it cannot.
+KVER_GIVEN := $(KVER)
+override KERNEL_INFO := $(shell KERNEL=$(KERNEL) KVER=$(KVER) scripts/kernel.sh)
+ifneq ($(filter error:,$(firstword $(KERNEL_INFO))),)
+$(error $(wordlist 2,999,$(KERNEL_INFO)))
 endif
-KDIR ?= /lib/modules/$(KVER)/build
-export KVER ACCEL
+ifeq ($(words $(KERNEL_INFO)),4)
+override KVER := $(word 1,$(KERNEL_INFO))
+else
+$(error scripts/kernel.sh said nothing usable: $(KERNEL_INFO))
+endif
+KDIR_GIVEN := $(KDIR)
+KDIR ?= $(word 3,$(KERNEL_INFO))
+KMODDIR := $(word 4,$(KERNEL_INFO))
+# Everything built for one kernel stays apart from what is built for another
+# (and what is built against other headers, KDIR=, apart from both).
+KOUT := $(BUILD)/$(KVER)$(if $(KDIR_GIVEN),-kdir$(subst /,-,$(abspath $(KDIR_GIVEN))))
+export KERNEL KVER ACCEL
+export WB_IMAGE := $(word 2,$(KERNEL_INFO))
 
 # Which copy of each chapter goes into the VM: the reference (chapters/),
 # or the student's lab (modules/). 'check' tests labs only, 'run-qemu'
@@ -134,9 +149,13 @@ $(foreach ch,$(if $(EXT),$(CHAPTERS)),$(if $(wildcard $(EXT_HOME)/$(ch)/ext-$(EX
 	$(error chapter $(ch) has no extension exercise '$(EXT)' (no $(EXT_HOME)/$(ch)/ext-$(EXT).sh))))
 
 src_of = $(if $(filter $1,$(USE_LAB)),$(LABDIR),chapters)
+# What each chapter needs of the VM (scripts/run-qemu.sh): the vm.conf of
+# the copy in use, or else the reference's.
+vmconf_of = $(or $(wildcard $(call src_of,$1)/$1/vm.conf),$(wildcard chapters/$1/vm.conf))
+export WB_VMCONF := $(foreach ch,$(CHAPTERS),$(call vmconf_of,$(ch)))
 # Labs from different places (modules/, a solution) build apart.
-LAB_OUT := $(BUILD)/lab-$(subst /,-,$(LABDIR))
-out_of = $(if $(filter $1,$(USE_LAB)),$(LAB_OUT),$(BUILD)/ch)/$1
+LAB_OUT := $(KOUT)/lab-$(subst /,-,$(LABDIR))
+out_of = $(if $(filter $1,$(USE_LAB)),$(LAB_OUT),$(KOUT)/ch)/$1
 
 # Every warning is an error: the workbook builds with none, at W=1. A
 # student's lab gets the warnings but not the errors. BTF for modules needs
@@ -148,18 +167,18 @@ TOOLS := $(foreach ch,$(CHAPTERS),\
 	$(patsubst $(call src_of,$(ch))/$(ch)/tools/%.c,$(call out_of,$(ch))/tools/%,\
 		$(wildcard $(call src_of,$(ch))/$(ch)/tools/*.c)))
 HARNESS_TOOLS := $(patsubst initramfs/tools/%.c,$(BUILD)/tools/%,$(wildcard initramfs/tools/*.c))
-VMLINUX := $(BUILD)/vmlinux-$(KVER)
+export WB_VMLINUX := $(CURDIR)/$(KOUT)/vmlinux
 # One initramfs per chapter selection (and lab choice), so that 'make test'
 # and 'make run-qemu CH=09' do not rebuild each other's.
 SELECTION := $(if $(CH),$(subst $(eval) ,-,$(strip $(CH))),all)$(if $(USE_LAB),-lab)$(if $(EXT),-$(EXT))$(if $(WB_EXTDIR),-extdir)
-export WB_INITRAMFS := $(CURDIR)/$(BUILD)/initramfs-$(SELECTION).cpio
+export WB_INITRAMFS := $(CURDIR)/$(KOUT)/initramfs-$(SELECTION).cpio
 
 all: _initramfs
 
 # kbuild writes its objects next to the sources, so each chapter is built in
-# a copy under $(BUILD)/ch/ (a lab under $(LAB_OUT)/) and the sources stay
-# clean. A stamp per kernel release skips kbuild (half a second a chapter)
-# when no source changed.
+# a copy under $(KOUT)/ch/ (a lab under $(LAB_OUT)/) and the sources stay
+# clean. A stamp skips kbuild (half a second a chapter) when no source
+# changed.
 # $(call kbuild,SOURCE-DIR,BUILD-DIR,EXTRA-FLAGS)
 define kbuild
 	@mkdir -p $2
@@ -167,19 +186,19 @@ define kbuild
 	$(Q)$(MAKE) --no-print-directory -C $(KDIR) M=$(CURDIR)/$2 $(KBUILD_FLAGS) $3 modules
 endef
 
-_modules: $(foreach ch,$(CHAPTERS),$(call out_of,$(ch))/.built-$(KVER))
+_modules: $(foreach ch,$(CHAPTERS),$(call out_of,$(ch))/.built)
 .SECONDEXPANSION:
-$(BUILD)/ch/%/.built-$(KVER): $$(wildcard chapters/%/*.[ch] chapters/%/Kbuild)
-	$(call kbuild,chapters/$*,$(BUILD)/ch/$*,KCFLAGS=-Werror)
+$(KOUT)/ch/%/.built: $$(wildcard chapters/%/*.[ch] chapters/%/Kbuild)
+	$(call kbuild,chapters/$*,$(KOUT)/ch/$*,KCFLAGS=-Werror)
 	@touch $@
-$(LAB_OUT)/%/.built-$(KVER): $$(wildcard $(LABDIR)/%/*.[ch] $(LABDIR)/%/Kbuild)
+$(LAB_OUT)/%/.built: $$(wildcard $(LABDIR)/%/*.[ch] $(LABDIR)/%/Kbuild)
 	$(call kbuild,$(LABDIR)/$*,$(LAB_OUT)/$*,) || \
 		{ echo "make: your $(LABDIR)/$* does not build; the compiler says why above"; exit 1; }
 	@touch $@
 
 # User tools: static, so the initramfs needs no C library; they see the
 # chapter's headers (shared with its module) through -I.
-$(BUILD)/ch/%: chapters/%.c $(wildcard chapters/*/*.h chapters/*/tools/*.h)
+$(KOUT)/ch/%: chapters/%.c $(wildcard chapters/*/*.h chapters/*/tools/*.h)
 	@mkdir -p $(@D)
 	@echo '  TOOL    $@'
 	$(Q)$(CC) $(TOOL_CFLAGS) -Werror -I$(dir $<).. -o $@ $<
@@ -194,15 +213,15 @@ $(BUILD)/tools/%: initramfs/tools/%.c
 	@echo '  TOOL    $@'
 	$(Q)$(CC) $(TOOL_CFLAGS) -Werror -o $@ $<
 
-$(VMLINUX): /boot/vmlinuz-$(KVER)
+$(WB_VMLINUX): $(WB_IMAGE)
 	@mkdir -p $(@D)
-	@echo '  VMLINUX $@'
+	@echo '  VMLINUX $(KOUT)/vmlinux'
 	$(Q)scripts/extract-vmlinux.sh $< $@ || echo 'make: booting the bzImage instead (slower)'
 
 # Each chapter enters the initramfs as SOURCE:BUILD:ORIGIN; the test files
 # always come from the reference chapter.
-_initramfs: _modules $(TOOLS) $(HARNESS_TOOLS) $(VMLINUX)
-	$(Q)scripts/mkinitramfs.sh $(WB_INITRAMFS) $(KVER) $(BUILD)/tools \
+_initramfs: _modules $(TOOLS) $(HARNESS_TOOLS) $(WB_VMLINUX)
+	$(Q)scripts/mkinitramfs.sh $(WB_INITRAMFS) $(KVER) $(KMODDIR) $(BUILD)/tools \
 		$(foreach ch,$(CHAPTERS),chapters/$(ch):$(call out_of,$(ch)):$(call src_of,$(ch))/$(ch))
 
 run-qemu: _initramfs
@@ -217,12 +236,14 @@ test: _initramfs
 	@status=0; \
 	scripts/lab.sh verify $(CHAPTERS) || status=1; \
 	scripts/diagnosis-selftest.py || status=1; \
-	scripts/run-tests.py --log $(BUILD)/test-$(SELECTION).log \
-		$(if $(USE_LAB)$(EXT),,--transcripts $(BUILD)/transcripts) $(CHAPTERS) || status=1; \
+	scripts/run-tests.py --log $(KOUT)/test-$(SELECTION).log \
+		$(if $(USE_LAB)$(EXT),,--transcripts $(BUILD)/transcripts) \
+		$(if $(USE_LAB)$(EXT)$(CH)$(KVER_GIVEN),,--results $(BUILD)/results/kernel-$(or $(KERNEL),6.1).json) \
+		$(CHAPTERS) || status=1; \
 	exit $$status
 
 check check-all: _initramfs
-	@scripts/run-tests.py --log $(BUILD)/check-$(SELECTION).log --score $(CHAPTERS)
+	@scripts/run-tests.py --log $(KOUT)/check-$(SELECTION).log --score $(CHAPTERS)
 
 bench: _initramfs
 	@scripts/bench.sh

@@ -74,6 +74,7 @@ build_html() {
 	ensure_transcripts
 	render_diagrams
 	rm -rf "$HTML" "$GEN"
+	python3 "$DOCS/tools/kernels-table.py" "$ROOT/build/results" "$GEN/kernels.adoc"
 	ruby "$DOCS/tools/render.rb" html "$ROOT" "$GEN" "$HTML" "$DIAGRAMS"
 	python3 "$DOCS/tools/linkcheck.py" "$HTML" "$ROOT"
 	say "HTML book: ${HTML#"$ROOT"/}/index.html"
@@ -83,6 +84,7 @@ build_pdf() {
 	need ruby asciidoctor-pdf
 	ensure_transcripts
 	render_diagrams
+	python3 "$DOCS/tools/kernels-table.py" "$ROOT/build/results" "$GEN/kernels.adoc"
 	ruby "$DOCS/tools/render.rb" gen "$ROOT" "$GEN"
 	chapters=${DOCS_CHAPTERS:-$ROOT/chapters}
 	asciidoctor-pdf --failure-level WARN --safe-mode unsafe -r "$DOCS/tools/lab-markers.rb" \

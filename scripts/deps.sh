@@ -14,14 +14,17 @@ set -eu
 
 # tag::packages[]
 # What each group is for, so a reader knows why a package is here.
-#   vm:   boot the guest (qemu, the packaged kernel and its kbuild headers),
-#         build modules and static user tools, pack the initramfs, run the
-#         host-side test runner, apply the extension solutions (patch).
+#   vm:   boot the guest (qemu), build modules (gcc-12, the compiler Debian's
+#         kernels are built with, and what the unpacked kbuild tools run
+#         on) and static user tools, pack the initramfs, run the host-side
+#         test runner, apply the extension solutions (patch). The kernels
+#         themselves are not installed: scripts/fetch-kernel.sh downloads
+#         them as packages into the workbook's cache.
 #   docs: render the book and check it in a real browser.
 #   lint: the kernel's own checkpatch.pl, from the kernel source package.
 #   selftest: drive 'make run-qemu' in a terminal as a student would.
-VM_PACKAGES="qemu-system-x86 linux-image-amd64 linux-headers-amd64 busybox-static
-cpio kmod xz-utils make gcc libc6-dev python3 sparse patch"
+VM_PACKAGES="qemu-system-x86 busybox-static cpio kmod xz-utils make gcc gcc-12
+libc6-dev libelf1 libssl3 python3 sparse patch"
 DOCS_PACKAGES="asciidoctor ruby-rouge graphviz ruby-asciidoctor-pdf chromium"
 LINT_PACKAGES="linux-source-6.1"
 SELFTEST_PACKAGES="tmux"
@@ -66,10 +69,19 @@ install_missing() {
 		apt-get install -y -qq --no-install-recommends $missing
 }
 
+# fetch-kernel.sh needs package lists that know the kernels; a machine whose
+# lists were never fetched has none.
+ensure_kernel_lists() {
+	apt-cache show linux-image-amd64 >/dev/null 2>&1 && return 0
+	echo "deps.sh: refreshing the package lists (they do not know the kernels yet)"
+	as_root apt-get update -qq
+}
+
 case "${1:-all}" in
 --ensure)
 	# shellcheck disable=SC2086
 	install_missing $VM_PACKAGES
+	ensure_kernel_lists
 	;;
 --ensure-docs)
 	# shellcheck disable=SC2086
@@ -86,6 +98,7 @@ case "${1:-all}" in
 all)
 	# shellcheck disable=SC2086
 	install_missing $VM_PACKAGES $DOCS_PACKAGES $LINT_PACKAGES $SELFTEST_PACKAGES
+	ensure_kernel_lists
 	echo "deps.sh: all dependencies are installed"
 	;;
 *)

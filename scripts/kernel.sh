@@ -1,38 +1,49 @@
 #!/bin/sh
-# Print the kernel release the workbook builds against and boots.
+# Say which kernel the workbook builds against and boots. This is the one
+# place that decides it.
 #
-# This is the one place that decides which kernel is used. The default is the
-# newest release R that has both a bootable image (/boot/vmlinuz-R) and kbuild
-# headers (/lib/modules/R/build); KVER=R in the environment picks another one.
+#   kernel.sh        print "RELEASE IMAGE KDIR MODDIR" on one line:
+#                    the kernel release, its bzImage, the kbuild tree to
+#                    build modules against, and the directory holding its
+#                    modules.builtin
+#
+# Environment:
+#   KERNEL=6.1|6.12|6.12-rt   one of the kernels Debian 12 offers (default
+#                    6.1), fetched and unpacked into the workbook's cache by
+#                    scripts/fetch-kernel.sh; never installed on the host
+#   KVER=R           advanced: a kernel installed on this host instead, with
+#                    /boot/vmlinuz-R and /lib/modules/R/build
+#
+# On bad input it prints one line starting with "error:" on stdout (the
+# Makefile shows it as the reason it stops) and exits 1; what the fetch says
+# while it works goes to stderr.
 set -eu
+here=$(cd "$(dirname "$0")/.." && pwd)
+KERNELS="6.1 6.12 6.12-rt"
 
-usable() {
-	[ -r "/boot/vmlinuz-$1" ] && [ -d "/lib/modules/$1/build" ]
+fail() {
+	echo "error: $*"
+	exit 1
 }
 
-# The usable releases, newest first.
-releases() {
+host_releases() {
 	for image in $(ls /boot/vmlinuz-* 2>/dev/null | sort -rV); do
 		release=${image#/boot/vmlinuz-}
-		if usable "$release"; then
-			echo "$release"
-		fi
+		[ -d "/lib/modules/$release/build" ] && echo "$release"
 	done
 }
 
 if [ -n "${KVER:-}" ]; then
-	if usable "$KVER"; then
-		echo "$KVER"
-		exit 0
-	fi
-	echo "kernel.sh: KVER=$KVER is not a kernel with both /boot/vmlinuz-$KVER and /lib/modules/$KVER/build; there are: $(releases | tr '\n' ' ')" >&2
-	exit 1
-fi
-
-newest=$(releases | head -n 1)
-if [ -n "$newest" ]; then
-	echo "$newest"
+	[ -r "/boot/vmlinuz-$KVER" ] && [ -d "/lib/modules/$KVER/build" ] ||
+		fail "KVER=$KVER is not a kernel installed here (with /boot/vmlinuz-$KVER and /lib/modules/$KVER/build); installed: $(host_releases | tr '\n' ' ')or use KERNEL=$(echo $KERNELS | sed 's/ /|/g')"
+	echo "$KVER /boot/vmlinuz-$KVER /lib/modules/$KVER/build /lib/modules/$KVER"
 	exit 0
 fi
-echo "kernel.sh: no kernel with both /boot/vmlinuz-R and /lib/modules/R/build; run 'make deps'" >&2
-exit 1
+
+kernel=${KERNEL:-6.1}
+case " $KERNELS " in
+*" $kernel "*) ;;
+*) fail "KERNEL=$kernel is not a kernel the workbook knows; the kernels are: $KERNELS" ;;
+esac
+cache=$("$here/scripts/fetch-kernel.sh" "$kernel") || fail "$cache"
+echo "$(cat "$cache/release") $cache/vmlinuz $(cat "$cache/kdir") $cache/modules"

@@ -1,7 +1,9 @@
 #!/bin/sh
 # Pack the guest's root file system into an initramfs, without root.
 #
-#   mkinitramfs.sh OUT KVER TOOLS_DIR SOURCE:BUILD:ORIGIN...
+#   mkinitramfs.sh OUT KVER KMODDIR TOOLS_DIR SOURCE:BUILD:ORIGIN...
+#
+# KMODDIR holds the kernel's modules.builtin (scripts/kernel.sh says where).
 #
 # The archive holds busybox (and a link per applet), initramfs/ (/init and
 # the test harness under /wb), the harness tools from TOOLS_DIR, and for each
@@ -17,8 +19,9 @@ set -eu
 
 out=$1
 kver=$2
-tools=$3
-shift 3
+kmoddir=$3
+tools=$4
+shift 4
 here=$(cd "$(dirname "$0")/.." && pwd)
 # Private names while we work, so that two makes of the same selection at
 # once cannot trip over each other; the results are renamed into place.
@@ -100,7 +103,7 @@ install_chapter() {
 
 install_modules_index() {
 	for f in modules.builtin modules.builtin.modinfo; do
-		[ -f "/lib/modules/$kver/$f" ] && cp "/lib/modules/$kver/$f" "$stage/lib/modules/$kver/"
+		[ -f "$kmoddir/$f" ] && cp "$kmoddir/$f" "$stage/lib/modules/$kver/"
 	done
 	: >"$stage/lib/modules/$kver/modules.order"
 	depmod -b "$stage" "$kver"

@@ -10,8 +10,9 @@
 #                                     reads it)
 #   run-qemu.sh accel                 print the accelerator auto would choose
 #
-# A chapter that needs more of the VM says so in chapters/NN-slug/vm.conf,
-# one "key=value" a line:
+# A chapter that needs more of the VM says so in chapters/NN-slug/vm.conf
+# (or a lab in its own modules/NN-slug/vm.conf; the Makefile passes the
+# files in use as WB_VMCONF), one "key=value" a line:
 #   smp=N        vCPUs (default 1); a test run gets the most any of its
 #                chapters asks for. SMP=N in the environment overrides it.
 #   shell=vt     'make run-qemu' puts the shell on the VM's screen (the VGA
@@ -23,7 +24,9 @@
 #
 # Environment:
 #   ACCEL=auto|kvm|tcg   auto uses KVM only if a guest really boots under it
-#   KVER=R               kernel release (default: scripts/kernel.sh decides)
+#   KVER, WB_IMAGE, WB_VMLINUX   the kernel: its release, its bzImage, the
+#                        uncompressed one (the Makefile sets them from
+#                        scripts/kernel.sh; run by hand, kernel.sh is asked)
 #   WB_QMP=PATH          also open a QMP socket there (host-side test steps)
 #   WB_TEST=NAME         the test script each chapter runs (default: test)
 #   WB_INITRAMFS=PATH    initramfs to boot (the Makefile sets it)
@@ -35,24 +38,36 @@ mode=${1:-shell}
 chapters=${2:-01-hello}
 accel_cache="$build/accel"
 
-kver=$(KVER=${KVER:-} "$here/scripts/kernel.sh")
-initramfs=${WB_INITRAMFS:-$build/initramfs-all.cpio}
+# The kernel: the Makefile says which (KVER; WB_IMAGE, the bzImage;
+# WB_VMLINUX, where it extracted the uncompressed one). Run by hand, ask
+# kernel.sh.
+if [ -z "${WB_IMAGE:-}" ]; then
+	info=$("$here/scripts/kernel.sh") || { echo "run-qemu.sh: $info" >&2; exit 1; }
+	KVER=${info%% *}
+	WB_IMAGE=$(echo "$info" | cut -d' ' -f2)
+fi
+kver=$KVER
+initramfs=${WB_INITRAMFS:-}
 
 # The uncompressed kernel boots through QEMU's PVH entry, about 3 s faster
 # under TCG than the bzImage. The Makefile extracts it; without it we fall
 # back to the bzImage.
 kernel_image() {
-	if [ -f "$build/vmlinux-$kver" ]; then
-		echo "$build/vmlinux-$kver"
+	if [ -f "${WB_VMLINUX:-}" ]; then
+		echo "$WB_VMLINUX"
 	else
-		echo "/boot/vmlinuz-$kver"
+		echo "$WB_IMAGE"
 	fi
 }
 
 # vm_conf KEY: the values of KEY in the chosen chapters' vm.conf files.
 vm_conf() {
-	for chapter in $(echo "$chapters" | tr ',' ' '); do
-		conf="$here/chapters/$chapter/vm.conf"
+	if [ -z "${WB_VMCONF+set}" ]; then
+		for chapter in $(echo "$chapters" | tr ',' ' '); do
+			WB_VMCONF="${WB_VMCONF:-} $here/chapters/$chapter/vm.conf"
+		done
+	fi
+	for conf in $WB_VMCONF; do
 		[ ! -f "$conf" ] || sed -n "s/^$1=//p" "$conf"
 	done
 }
@@ -113,7 +128,7 @@ choose_accel() {
 }
 
 if [ ! -f "$initramfs" ]; then
-	echo "run-qemu.sh: $initramfs is missing; run 'make' first" >&2
+	echo "run-qemu.sh: no initramfs (${initramfs:-WB_INITRAMFS is not set}); boot through make: make run-qemu CH=NN" >&2
 	exit 1
 fi
 
@@ -136,7 +151,7 @@ shell)
 	accel=$(choose_accel)
 	if [ "$(vm_conf shell)" = vt ]; then
 		echo "run-qemu.sh: booting chapter $chapters ($kver, $accel) on the VM's screen: what you type goes to its PS/2 keyboard; quit with poweroff"
-		image=/boot/vmlinuz-$kver
+		image=$WB_IMAGE
 		qemu "$accel" "console=tty0 wb.mode=shell wb.ch=$chapters" \
 			-vga std -display curses -monitor none
 	fi

@@ -1,11 +1,14 @@
 #!/usr/bin/env python3
 """Host side of 'make test': boot the VM once, run chapters' tests, judge them.
 
-    run-tests.py [--log FILE] [--score] [--transcripts DIR] CHAPTER...
+    run-tests.py [--log FILE] [--score] [--transcripts DIR] [--results FILE]
+                 CHAPTER...
 
 CHAPTER is a name like 01-hello. --score ends the report with a table of each
 chapter's score (for 'make check'). --transcripts DIR writes the transcripts
 a test saves for the book (testlib's 'transcript') to DIR/CHAPTER/NAME.txt.
+--results FILE writes the totals as JSON, with the kernel (KERNEL, KVER) they
+were measured on; the book's table of tested kernels is made from them.
 
 The VM is started through scripts/run-qemu.sh in test mode. The guest
 (initramfs/wb/run-chapters.sh) runs each chapter's test.sh and prints TAP
@@ -157,7 +160,7 @@ class Qmp:
 
 
 class Runner:
-    def __init__(self, names, log_path, score=False, transcripts=None):
+    def __init__(self, names, log_path, score=False, transcripts=None, results=None):
         self.chapters = {n: Chapter(n) for n in names}
         self.order = names
         self.current = None
@@ -169,6 +172,7 @@ class Runner:
         self.done = False
         self.score = score          # print a score table (make check)
         self.transcripts = transcripts
+        self.results = results
         self.console_mark = 0       # console-mark / console-seen
         self.killed = None          # why the VM was killed, if it was
 
@@ -461,11 +465,20 @@ class Runner:
             print(f"Score: {passed}/{passed + failed} tests passed")
         print(f"{passed} passed, {failed} failed"
               + (f", {skipped} skipped" if skipped else ""), flush=True)
+        if self.results:
+            os.makedirs(os.path.dirname(self.results) or ".", exist_ok=True)
+            with open(self.results, "w") as f:
+                json.dump({"kernel": os.environ.get("KERNEL") or "6.1",
+                           "release": os.environ.get("KVER", ""),
+                           "chapters": len(self.order), "passed": passed,
+                           "failed": failed, "skipped": skipped,
+                           "date": time.strftime("%Y-%m-%d")}, f)
+                f.write("\n")
         return 1 if failed else 0
 
 
 def main(argv):
-    log, score, transcripts, args = None, False, None, argv[1:]
+    log, score, transcripts, results, args = None, False, None, None, argv[1:]
     while args and args[0].startswith("--"):
         if args[0] == "--log":
             log, args = args[1], args[2:]
@@ -473,13 +486,15 @@ def main(argv):
             score, args = True, args[1:]
         elif args[0] == "--transcripts":
             transcripts, args = args[1], args[2:]
+        elif args[0] == "--results":
+            results, args = args[1], args[2:]
         else:
             print(f"run-tests.py: unknown option {args[0]}", file=sys.stderr)
             return 2
     if not args:
         print(__doc__.strip().splitlines()[2], file=sys.stderr)
         return 2
-    return Runner(args, log, score, transcripts).run()
+    return Runner(args, log, score, transcripts, results).run()
 
 
 if __name__ == "__main__":
