@@ -66,12 +66,24 @@ in_interrupt: 0
 in_serving_softirq: 0
 preemptible: 1" "$(grep -E '^(context|in_|preemptible)' /proc/sched)"
 check_match "the work item is run by a kworker thread" "^kworker/" "$(field worker /proc/sched)"
-check_eq "the timer callback runs in atomic softirq context (not in_task, not preemptible)" \
-	"context: softirq
+# PREEMPT_RT runs softirqs in kernel threads, where a timer callback can be
+# preempted: it is still softirq context, where nothing may sleep, but
+# preemptible() says 1 there.
+if uname -v | grep -q PREEMPT_RT; then
+	check_eq "the timer callback runs in softirq context (not in_task), and on PREEMPT_RT it is preemptible" \
+		"context: softirq
+in_task: 0
+in_interrupt: 1
+in_serving_softirq: 1
+preemptible: 1" "$(grep -E '^(context|in_|preemptible)' /proc/timer_ctx)"
+else
+	check_eq "the timer callback runs in atomic softirq context (not in_task, not preemptible)" \
+		"context: softirq
 in_task: 0
 in_interrupt: 1
 in_serving_softirq: 1
 preemptible: 0" "$(grep -E '^(context|in_|preemptible)' /proc/timer_ctx)"
+fi
 
 # --- unloading while the callbacks are live --------------------------------
 
