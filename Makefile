@@ -236,14 +236,15 @@ test: _initramfs
 	@status=0; \
 	scripts/lab.sh verify $(CHAPTERS) || status=1; \
 	scripts/diagnosis-selftest.py || status=1; \
-	scripts/run-tests.py --log $(KOUT)/test-$(SELECTION).log \
+	scripts/run-tests.py --log $(KOUT)/test-$(SELECTION).log --times $(KOUT)/seconds.json \
 		$(if $(USE_LAB)$(EXT),,--transcripts $(BUILD)/transcripts) \
 		$(if $(USE_LAB)$(EXT)$(CH)$(KVER_GIVEN),,--results $(BUILD)/results/kernel-$(or $(KERNEL),6.1).json) \
 		$(CHAPTERS) || status=1; \
 	exit $$status
 
 check check-all: _initramfs
-	@scripts/run-tests.py --log $(KOUT)/check-$(SELECTION).log --score $(CHAPTERS)
+	@scripts/run-tests.py --log $(KOUT)/check-$(SELECTION).log --times $(KOUT)/seconds.json \
+		--score $(CHAPTERS)
 
 bench: _initramfs
 	@scripts/bench.sh

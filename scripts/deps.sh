@@ -77,6 +77,12 @@ ensure_kernel_lists() {
 	as_root apt-get update -qq
 }
 
+# make deps: ask apt again which kernels are today's (a new Debian point
+# release brings a new 6.1.0-NN); fetched on their next use.
+forget_kernel_choice() {
+	rm -f "$("$(dirname "$0")/cache-dir.sh")"/kernel-*.current
+}
+
 case "${1:-all}" in
 --ensure)
 	# shellcheck disable=SC2086
@@ -99,6 +105,7 @@ all)
 	# shellcheck disable=SC2086
 	install_missing $VM_PACKAGES $DOCS_PACKAGES $LINT_PACKAGES $SELFTEST_PACKAGES
 	ensure_kernel_lists
+	forget_kernel_choice
 	echo "deps.sh: all dependencies are installed"
 	;;
 *)

@@ -69,8 +69,8 @@ NOTES = [
 
 
 def diagnose(lines, note=False):
-    r = runner.Runner(["00-case"], None)
-    ch = r.chapters["00-case"]
+    ch = runner.Chapter("00-case")
+    r = runner.Runner([ch], runner.Printer([ch.name]))
     if note:
         r.note(ch, lines[0], lines[1:])
     else:

@@ -5,6 +5,9 @@
 #
 #   fetch-kernel.sh FLAVOUR     FLAVOUR is 6.1, 6.12 or 6.12-rt
 #
+# Asking apt takes seconds, so the answer is remembered in the cache
+# (kernel-FLAVOUR.current names the entry) until 'make deps' forgets it.
+#
 # It resolves the flavour's meta packages to today's kernel (for 6.1,
 # linux-image-amd64 -> linux-image-6.1.0-NN-amd64), downloads the image, the
 # headers and what the headers need (their -common parts and linux-kbuild)
@@ -22,6 +25,12 @@
 set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)
 flavour=${1:-}
+caches=$("$here/scripts/cache-dir.sh")
+current="$caches/kernel-$flavour.current"
+if [ -f "$current" ] && [ -f "$(cat "$current")/kdir" ]; then
+	cat "$current"
+	exit 0
+fi
 
 # A failure is one line on stdout, where the cache directory would be, so
 # that scripts/kernel.sh can pass it on as the reason; progress goes to
@@ -53,8 +62,9 @@ headers=$(depends_on "$headers_meta" linux-headers- | head -n 1)
 [ -n "$image" ] && [ -n "$headers" ] ||
 	die "apt knows no $image_meta/$headers_meta; refresh the package lists first (as root: apt-get update, or make deps)"
 version=$(candidate_version "$image")
-cache="$("$here/scripts/cache-dir.sh")/kernel-$image-$version"
+cache="$caches/kernel-$image-$version"
 if [ -f "$cache/kdir" ]; then
+	echo "$cache" >"$current"
 	echo "$cache"
 	exit 0
 fi
@@ -112,4 +122,5 @@ echo "$cache/root/usr/src/linux-headers-$release" >"$tmp/kdir"
 rm -rf "$cache"
 mv "$tmp" "$cache"
 trap - EXIT
+echo "$cache" >"$current"
 echo "$cache"

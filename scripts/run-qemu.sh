@@ -68,6 +68,8 @@ vm_conf() {
 		done
 	fi
 	for conf in $WB_VMCONF; do
+		# only the chapters of this VM
+		case ",$chapters," in *",$(basename "$(dirname "$conf")"),"*) ;; *) continue ;; esac
 		[ ! -f "$conf" ] || sed -n "s/^$1=//p" "$conf"
 	done
 }

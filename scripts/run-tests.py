@@ -2,7 +2,7 @@
 """Host side of 'make test': boot the VM once, run chapters' tests, judge them.
 
     run-tests.py [--log FILE] [--score] [--transcripts DIR] [--results FILE]
-                 CHAPTER...
+                 [--times FILE] [--jobs N] CHAPTER...
 
 CHAPTER is a name like 01-hello. --score ends the report with a table of each
 chapter's score (for 'make check'). --transcripts DIR writes the transcripts
@@ -10,7 +10,13 @@ a test saves for the book (testlib's 'transcript') to DIR/CHAPTER/NAME.txt.
 --results FILE writes the totals as JSON, with the kernel (KERNEL, KVER) they
 were measured on; the book's table of tested kernels is made from them.
 
-The VM is started through scripts/run-qemu.sh in test mode. The guest
+The chapters are spread over VMs that run at once, one per CPU (--jobs N, or
+WB_JOBS, says how many at most): chapters with the same vm.conf (WB_VMCONF,
+from the Makefile) share VMs, split so that each VM's chapters took about
+as long in the last run (--times FILE keeps the seconds each took). Each
+chapter's report is printed whole, in chapter order, whichever VM ran it.
+
+Each VM is started through scripts/run-qemu.sh in test mode. The guest
 (initramfs/wb/run-chapters.sh) runs each chapter's test.sh and prints TAP
 plus a few "@@" protocol lines on the serial console, which is our stdout
 pipe.
@@ -107,6 +113,7 @@ class Chapter:
         self.trouble = []      # console line numbers where trouble starts
         self.transcripts = {}  # NAME: [lines] for the book
         self.finished = False
+        self.seconds = 0.0     # how long it ran in the VM
 
     def add(self, passed, desc):
         self.tests.append((passed, desc, []))
@@ -159,10 +166,49 @@ class Qmp:
         time.sleep(hold_ms / 1000 + 0.06)
 
 
+class Printer:
+    """Print each chapter's report whole and in chapter order, however the
+    chapters are spread over VMs that run at the same time. The first
+    chapter not yet finished is printed as it goes."""
+
+    def __init__(self, order):
+        self.order = order
+        self.lines = {n: [] for n in order}
+        self.closed = set()
+        self.next = 0
+        self.lock = threading.Lock()
+
+    def say(self, name, text):
+        with self.lock:
+            if name in self.lines:
+                self.lines[name].append(text)
+                self.flush()
+            else:
+                print(text, flush=True)
+
+    def close(self, name):
+        with self.lock:
+            self.closed.add(name)
+            self.flush()
+
+    def flush(self):
+        while self.next < len(self.order):
+            name = self.order[self.next]
+            for line in self.lines[name]:
+                print(line, flush=True)
+            self.lines[name] = []
+            if name not in self.closed:
+                break
+            self.next += 1
+
+
 class Runner:
-    def __init__(self, names, log_path, score=False, transcripts=None, results=None):
-        self.chapters = {n: Chapter(n) for n in names}
-        self.order = names
+    """One VM: boot it, run its chapters, judge them."""
+
+    def __init__(self, chapters, printer, log_path=None, transcripts=None):
+        self.chapters = {ch.name: ch for ch in chapters}
+        self.order = [ch.name for ch in chapters]
+        self.printer = printer
         self.current = None
         self.console = []           # every console line, for excerpts
         self.leds = []              # (wall time, state) seen by QEMU
@@ -170,9 +216,8 @@ class Runner:
         self.log = open(log_path, "w") if log_path else None
         self.lines = queue.Queue()
         self.done = False
-        self.score = score          # print a score table (make check)
         self.transcripts = transcripts
-        self.results = results
+        self.started = 0.0          # when the current chapter began
         self.console_mark = 0       # console-mark / console-seen
         self.killed = None          # why the VM was killed, if it was
 
@@ -212,7 +257,7 @@ class Runner:
         if m:
             self.leds.append((float(m.group(1)), int(m.group(2))))
         elif line.startswith("run-qemu.sh:"):
-            print(line, flush=True)        # e.g. the KVM verdict
+            self.printer.say(None, line)   # e.g. the KVM verdict
         elif line.strip():
             self.console.append("qemu: " + line)
 
@@ -246,24 +291,25 @@ class Runner:
                 self.fail(ch, "the test declared its plan (plan N) before its first check")
             passed = None if m.group(3) is not None else m.group(1) == "ok"
             ch.add(passed, m.group(2) + (f" (skipped: {m.group(3)})" if passed is None else ""))
-            self.show_test(ch.tests[-1], len(ch.tests))
+            self.show_test(ch)
         elif line.startswith("Bail out!"):
-            print(f"          {line}", flush=True)
+            self.say(ch, f"          {line}")
         elif line.startswith("#") and ch.tests:
             ch.tests[-1][2].append(line[1:].strip())
             if ch.tests[-1][0] is False:
-                print("          " + line[1:].strip(), flush=True)
+                self.say(ch, "          " + line[1:].strip())
 
     def fail(self, ch, desc):
         ch.add(False, desc)
-        self.show_test(ch.tests[-1], len(ch.tests))
+        self.show_test(ch)
 
     def on_wb(self, words):
         what = words[0] if words else ""
         ch = self.chapters.get(self.current)
         if what == "begin":
             self.current = words[1]
-            print(f"{self.current}", flush=True)
+            self.started = time.monotonic()
+            self.say(self.chapters[self.current], self.current)
         elif what == "stuck" and ch:
             self.note(ch, f"the test was stopped after {words[2]} s (too long, or "
                       "stuck after an oops); its processes and kernel stacks:")
@@ -361,36 +407,43 @@ class Runner:
                 return head[len(NOTE):].split(";")[0]
         return heads[0] if heads else "see the console lines below"
 
-    def show_test(self, test, number):
-        passed, desc, _ = test
+    def say(self, ch, text):
+        self.printer.say(ch.name, text)
+
+    def show_test(self, ch):
+        """The chapter's last result, numbered after any that never ran."""
+        passed, desc, _ = ch.tests[-1]
+        number = len(ch.tests) + ch.missing
         mark = "ok  " if passed else "skip" if passed is None else "FAIL"
-        print(f"  {mark} {number:3} {desc}", flush=True)
+        self.say(ch, f"  {mark} {number:3} {desc}")
 
     def finish_chapter(self, ch):
         if ch.finished:
             return
         ch.finished = True
+        ch.seconds = time.monotonic() - self.started
         ran = len(ch.tests)
         if ch.plan is None and not ch.tests:
             self.fail(ch, "the test ran (it printed no plan and no check)")
         elif ch.plan is not None and ran < ch.plan:
             ch.missing = ch.plan - ran
             span = f"{ran + 1}-{ch.plan}" if ch.missing > 1 else f"{ch.plan}"
-            print(f"  FAIL {span:>3} never ran ({ch.missing} planned check"
-                  f"{'s' if ch.missing > 1 else ''} counted as failed)", flush=True)
+            self.say(ch, f"  FAIL {span:>3} never ran ({ch.missing} planned check"
+                     f"{'s' if ch.missing > 1 else ''} counted as failed)")
         elif ch.plan is not None and ran > ch.plan:
             self.fail(ch, f"the test ran {ran} checks, more than its plan of {ch.plan}")
         ch.add(not ch.trouble, HEALTH)
-        self.show_test(ch.tests[-1], len(ch.tests) + ch.missing)
+        self.show_test(ch)
         if ch.trouble:
-            print(f"          what happened: {self.diagnosis(ch)}", flush=True)
+            self.say(ch, f"          what happened: {self.diagnosis(ch)}")
         for excerpt in self.excerpts(ch):
             for line in excerpt:
-                print(f"          | {line}", flush=True)
+                self.say(ch, f"          | {line}")
         self.save_transcripts(ch)
         passed, failed, skipped = ch.counts()
-        print(f"{ch.name}: {passed} passed, {failed} failed"
-              + (f", {skipped} skipped" if skipped else ""), flush=True)
+        self.say(ch, f"{ch.name}: {passed} passed, {failed} failed"
+                 + (f", {skipped} skipped" if skipped else ""))
+        self.printer.close(ch.name)
 
     def save_transcripts(self, ch):
         if not self.transcripts or not ch.transcripts:
@@ -426,7 +479,6 @@ class Runner:
                 break
         self.stop()
         self.account_for_the_rest()
-        return self.summary()
 
     def timed_out(self):
         if self.current:
@@ -434,7 +486,7 @@ class Runner:
                      "the VM was killed")
         else:
             where = "the VM did not start the next chapter in time; it was killed"
-        print(where, flush=True)
+        self.printer.say(self.current, where)
         self.killed = where
 
     def account_for_the_rest(self):
@@ -450,35 +502,102 @@ class Runner:
             if not ch.finished:
                 ch.finished = True
                 ch.add(False, "chapter ran (it did not: the VM stopped earlier)")
-                print(f"{name}: not run", flush=True)
+                self.say(ch, f"{name}: not run")
+                self.printer.close(name)
 
-    def summary(self):
-        passed = failed = skipped = 0
-        for name in self.order:
-            p, f, s = self.chapters[name].counts()
-            passed, failed, skipped = passed + p, failed + f, skipped + s
-        if self.score:
-            print(f"\n{'chapter':24} {'score':>9}  status")
-            for name in self.order:
-                p, f, _ = self.chapters[name].counts()
-                print(f"{name:24} {p:>4}/{p + f:<4}  {'PASS' if not f else 'FAIL'}")
-            print(f"Score: {passed}/{passed + failed} tests passed")
-        print(f"{passed} passed, {failed} failed"
-              + (f", {skipped} skipped" if skipped else ""), flush=True)
-        if self.results:
-            os.makedirs(os.path.dirname(self.results) or ".", exist_ok=True)
-            with open(self.results, "w") as f:
-                json.dump({"kernel": os.environ.get("KERNEL") or "6.1",
-                           "release": os.environ.get("KVER", ""),
-                           "chapters": len(self.order), "passed": passed,
-                           "failed": failed, "skipped": skipped,
-                           "date": time.strftime("%Y-%m-%d")}, f)
-                f.write("\n")
-        return 1 if failed else 0
+
+def read_vmconf():
+    """Each chapter's VM needs, as a key: the vm.conf lines that matter to
+    a test run (not shell=, which only the interactive shell reads)."""
+    needs = {}
+    for path in os.environ.get("WB_VMCONF", "").split():
+        with open(path) as f:
+            lines = sorted(l.strip() for l in f
+                           if l.strip() and not l.startswith(("#", "shell=")))
+        needs[os.path.basename(os.path.dirname(path))] = " ".join(lines)
+    return needs
+
+
+def plan_vms(names, jobs, seconds):
+    """Lists of chapter names, one per VM. A chapter with a vm.conf of its
+    own shares a VM only with chapters that need the same; the rest are cut
+    into one contiguous part per job, of about equal seconds last time."""
+    needs = read_vmconf()
+    groups = {}
+    for name in names:
+        groups.setdefault(needs.get(name, ""), []).append(name)
+    plain = groups.pop("", [])
+    parts = max(1, min(len(plain), jobs))
+    weights = [seconds.get(n, 5.0) for n in plain]
+    total = sum(weights)
+    vms, part, done = [], [], 0.0
+    for name, weight in zip(plain, weights):
+        part.append(name)
+        done += weight
+        if len(vms) < parts - 1 and done >= total * (len(vms) + 1) / parts:
+            vms.append(part)
+            part = []
+    vms.append(part)
+    return [vm for vm in vms + list(groups.values()) if vm]
+
+
+def run_suite(names, log, score, transcripts, results, times, jobs):
+    chapters = {n: Chapter(n) for n in names}
+    printer = Printer(names)
+    try:
+        with open(times) as f:
+            seconds = json.load(f)
+    except (OSError, ValueError, TypeError):
+        seconds = {}
+    vms = plan_vms(names, jobs, seconds)
+    threads = []
+    for i, vm in enumerate(vms):
+        vm_log = log if len(vms) == 1 or not log else f"{log[:-4]}.vm{i + 1}.log"
+        runner = Runner([chapters[n] for n in vm], printer, vm_log, transcripts)
+        threads.append(threading.Thread(target=runner.run))
+    running = []
+    for t in threads:                 # at most 'jobs' VMs at once
+        while len([r for r in running if r.is_alive()]) >= jobs:
+            time.sleep(0.05)
+        t.start()
+        running.append(t)
+    for t in threads:
+        t.join()
+    if times:
+        seconds.update({n: round(ch.seconds, 2) for n, ch in chapters.items() if ch.seconds})
+        with open(times, "w") as f:
+            json.dump(seconds, f, indent=0, sort_keys=True)
+    return summary(names, chapters, score, results)
+
+
+def summary(names, chapters, score, results):
+    passed = failed = skipped = 0
+    for name in names:
+        p, f, s = chapters[name].counts()
+        passed, failed, skipped = passed + p, failed + f, skipped + s
+    if score:
+        print(f"\n{'chapter':24} {'score':>9}  status")
+        for name in names:
+            p, f, _ = chapters[name].counts()
+            print(f"{name:24} {p:>4}/{p + f:<4}  {'PASS' if not f else 'FAIL'}")
+        print(f"Score: {passed}/{passed + failed} tests passed")
+    print(f"{passed} passed, {failed} failed"
+          + (f", {skipped} skipped" if skipped else ""), flush=True)
+    if results:
+        os.makedirs(os.path.dirname(results) or ".", exist_ok=True)
+        with open(results, "w") as f:
+            json.dump({"kernel": os.environ.get("KERNEL") or "6.1",
+                       "release": os.environ.get("KVER", ""),
+                       "chapters": len(names), "passed": passed,
+                       "failed": failed, "skipped": skipped,
+                       "date": time.strftime("%Y-%m-%d")}, f)
+            f.write("\n")
+    return 1 if failed else 0
 
 
 def main(argv):
     log, score, transcripts, results, args = None, False, None, None, argv[1:]
+    times, jobs = None, int(os.environ.get("WB_JOBS") or os.cpu_count() or 1)
     while args and args[0].startswith("--"):
         if args[0] == "--log":
             log, args = args[1], args[2:]
@@ -488,13 +607,17 @@ def main(argv):
             transcripts, args = args[1], args[2:]
         elif args[0] == "--results":
             results, args = args[1], args[2:]
+        elif args[0] == "--times":
+            times, args = args[1], args[2:]
+        elif args[0] == "--jobs":
+            jobs, args = int(args[1]), args[2:]
         else:
             print(f"run-tests.py: unknown option {args[0]}", file=sys.stderr)
             return 2
     if not args:
         print(__doc__.strip().splitlines()[2], file=sys.stderr)
         return 2
-    return Runner(args, log, score, transcripts, results).run()
+    return run_suite(args, log, score, transcripts, results, times, max(1, jobs))
 
 
 if __name__ == "__main__":
