@@ -41,7 +41,7 @@ help:
 	@echo 'make test-solutions   check every extension solution (solutions/) with its extension test'
 	@echo 'make lab-selftest     every skeleton must fail its tests, and pass once filled back (slow)'
 	@echo 'make shell-selftest   drive make run-qemu in a terminal (tmux): type, read the screen, quit'
-	@echo 'make bench            time an empty boot and a full make test (medians)'
+	@echo 'make bench            the speed figures: boot, memory, make test, clean build, edit+test (medians)'
 	@echo 'make sparse           check every chapter module (and lab) with sparse'
 	@echo 'make lint             sparse, plus checkpatch --strict on every chapter and lab skeleton'
 	@echo 'make docs             render the book to $(BUILD)/docs/html'
@@ -109,6 +109,11 @@ else
 # scripts/kernel.sh decides the kernel (KERNEL=, or KVER= for one installed
 # on the host), fetching it into the cache the first time, and says why not
 # in one line when it cannot.
+# Builds use every CPU unless told otherwise (-jN on the command line).
+ifeq ($(filter -j%,$(MAKEFLAGS)),)
+MAKEFLAGS += -j$(shell nproc)
+endif
+
 KVER_GIVEN := $(KVER)
 override KERNEL_INFO := $(shell KERNEL=$(KERNEL) KVER=$(KVER) scripts/kernel.sh)
 ifneq ($(filter error:,$(firstword $(KERNEL_INFO))),)
@@ -183,7 +188,7 @@ all: _initramfs
 define kbuild
 	@mkdir -p $2
 	@cp -pu $(wildcard $1/*.[ch] $1/Kbuild) $2/
-	$(Q)$(MAKE) --no-print-directory -C $(KDIR) M=$(CURDIR)/$2 $(KBUILD_FLAGS) $3 modules
+	+$(Q)$(MAKE) --no-print-directory -C $(KDIR) M=$(CURDIR)/$2 $(KBUILD_FLAGS) $3 modules
 endef
 
 _modules: $(foreach ch,$(CHAPTERS),$(call out_of,$(ch))/.built)

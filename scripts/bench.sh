@@ -1,40 +1,70 @@
 #!/bin/sh
-# Print the workbook's speed figures: the medians of several runs of
-#   - an empty test boot: QEMU start to power-off, running no chapter;
-#   - 'make test' for the selected chapters (everything already built).
-# Timing belongs here, never in the tests. BOOTS and TESTS set the run counts.
+# Print the workbook's speed figures, each the median of several runs (the
+# make targets call it: make bench [KERNEL=...]):
+#   - an empty test boot: QEMU start to power-off, running no chapter, and
+#     the peak memory (resident set) of that QEMU;
+#   - 'make test', everything already built (warm);
+#   - a clean build of every module, tool and the initramfs;
+#   - edit one source file, then 'make test CH=10'.
+# Timing belongs here, never in the tests. BOOTS, TESTS and BUILDS set the
+# run counts.
 set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)
 boots=${BOOTS:-7}
 tests=${TESTS:-3}
+builds=${BUILDS:-3}
 
 now() { date +%s.%N; }
+since() { awk -v a="$1" -v b="$(now)" 'BEGIN { print b - a }'; }
 
 median() {
 	sort -n | awk '{ v[NR] = $1 } END { m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.2f s (min %.2f, max %.2f, n=%d)\n", m, v[1], v[NR], NR }'
 }
 
+# repeat N COMMAND...: run COMMAND N times, printing what each prints.
+repeat() {
+	count=$1
+	shift
+	i=0
+	while [ "$i" -lt "$count" ]; do
+		"$@"
+		i=$((i + 1))
+	done
+}
+
 time_empty_boot() {
 	start=$(now)
 	"$here/scripts/run-qemu.sh" test none </dev/null >/dev/null 2>&1
-	awk -v a="$start" -v b="$(now)" 'BEGIN { print b - a }'
+	since "$start"
 }
 
-time_make_test() {
+# The peak resident memory of one QEMU running an empty boot, in MB.
+peak_memory() {
+	python3 -c 'import resource, subprocess, sys
+subprocess.run(sys.argv[1:], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024)' "$here/scripts/run-qemu.sh" test none
+}
+
+time_make() {
 	start=$(now)
-	make -C "$here" --no-print-directory test >/dev/null 2>&1 || echo "bench.sh: make test failed" >&2
-	awk -v a="$start" -v b="$(now)" 'BEGIN { print b - a }'
+	make -C "$here" --no-print-directory "$@" >/dev/null 2>&1 || echo "bench.sh: make $* failed" >&2
+	since "$start"
+}
+
+time_clean_build() {
+	rm -rf "$here/build/$KVER"
+	time_make all
+}
+
+time_edit_and_test() {
+	touch "$here/chapters/10-linked-list/numlist.c"
+	time_make test CH=10
 }
 
 accel=$("$here/scripts/run-qemu.sh" accel)
-echo "accelerator: $accel; kernel: $KVER"
-i=0
-while [ "$i" -lt "$boots" ]; do
-	time_empty_boot
-	i=$((i + 1))
-done | median | sed 's/^/empty boot to power-off: /'
-i=0
-while [ "$i" -lt "$tests" ]; do
-	time_make_test
-	i=$((i + 1))
-done | median | sed 's/^/make test ('"${CH:-all chapters}"'): /'
+echo "accelerator: $accel; kernel: ${KERNEL:-6.1} ($KVER); $(nproc) CPUs"
+repeat "$boots" time_empty_boot | median | sed 's/^/empty boot to power-off:        /'
+echo "peak memory of one VM:          $(peak_memory) MB (resident, QEMU with 256 MB of guest RAM)"
+repeat "$tests" time_make test | median | sed 's/^/make test (all chapters, warm): /'
+repeat "$builds" time_clean_build | median | sed 's/^/clean build (make, -j'"$(nproc)"'):     /'
+repeat "$tests" time_edit_and_test | median | sed 's/^/edit, then make test CH=10:     /'
