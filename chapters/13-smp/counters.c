@@ -89,6 +89,7 @@ static bool counters_gate(struct counters_run *r, int g)
 	if (atomic_inc_return(&r->arrived[g]) == r->nthreads) {
 		r->stamp_ns[g] = ktime_get_ns();
 		if (g == COUNT_KINDS)
+			/* Readers who see done see every count and stamp too. */
 			smp_store_release(&r->done, true);
 		wake_up_all(&r->gate);
 		return true;
@@ -278,6 +279,7 @@ static ssize_t counters_write(struct file *file, const char __user *ubuf,
 
 	if (mutex_lock_interruptible(&counters_mutex))
 		return -ERESTARTSYS;
+	/* Pairs with the release in counters_gate(). */
 	if (run.nthreads && !smp_load_acquire(&run.done))
 		ret = -EBUSY;		/* one run at a time */
 	else
