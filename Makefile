@@ -158,6 +158,8 @@ src_of = $(if $(filter $1,$(USE_LAB)),$(LABDIR),chapters)
 # the copy in use, or else the reference's.
 vmconf_of = $(or $(wildcard $(call src_of,$1)/$1/vm.conf),$(wildcard chapters/$1/vm.conf))
 export WB_VMCONF := $(foreach ch,$(CHAPTERS),$(call vmconf_of,$(ch)))
+# Where the unstripped modules are, to trace a kernel report to a line.
+export WB_KO_DIRS = $(foreach ch,$(CHAPTERS),$(CURDIR)/$(call out_of,$(ch)))
 # Labs from different places (modules/, a solution) build apart.
 LAB_OUT := $(KOUT)/lab-$(subst /,-,$(LABDIR))
 out_of = $(if $(filter $1,$(USE_LAB)),$(LAB_OUT),$(KOUT)/ch)/$1

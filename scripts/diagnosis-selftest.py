@@ -23,7 +23,7 @@ CASES = [
      "UBSAN: array-index-out-of-bounds in numlist.c:57:9"),
     (["unreferenced object 0xffff888005a1c3c0 (size 32):",
       "  comm \"insmod\", pid 101, jiffies 4294892422 (age 8.120s)"],
-     "kmemleak: memory was leaked (objects of 32 bytes"),
+     "kmemleak: your module leaked 1 object of 32 bytes"),
     (["WARNING: possible circular locking dependency detected"],
      "lockdep: two locks are taken in opposite orders"),
     (["WARNING: possible recursive locking detected"],

@@ -54,6 +54,8 @@ import tempfile
 import threading
 import time
 
+from symbolize import Symbolizer
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 BOOT_LIMIT = 60       # seconds from QEMU start to the first chapter
 CHAPTER_LIMIT = 60    # the guest's own watchdog fires at 30 s
@@ -205,10 +207,12 @@ class Printer:
 class Runner:
     """One VM: boot it, run its chapters, judge them."""
 
-    def __init__(self, chapters, printer, log_path=None, transcripts=None):
+    def __init__(self, chapters, printer, log_path=None, transcripts=None,
+                 symbols=None):
         self.chapters = {ch.name: ch for ch in chapters}
         self.order = [ch.name for ch in chapters]
         self.printer = printer
+        self.symbols = symbols or Symbolizer([])
         self.current = None
         self.console = []           # every console line, for excerpts
         self.leds = []              # (wall time, state) seen by QEMU
@@ -274,6 +278,8 @@ class Runner:
                 ch.transcripts.setdefault(name, []).append(text[:-1])
         elif line.startswith("@@stuck "):
             pass                            # quoted after its note
+        elif line.startswith("@@module "):
+            self.symbols.module_loaded(*line.split()[1:4])
         elif ch is None:
             if TROUBLE.search(line):        # e.g. a panic after the last chapter
                 self.chapters[self.order[-1]].trouble.append(len(self.console) - 1)
@@ -376,8 +382,17 @@ class Runner:
         for l in self.console[start:start + after]:
             if kmsg != l.startswith("@@kmsg ") or l.startswith("@@wb "):
                 break
-            lines.append(l[len("@@kmsg "):] if kmsg else l)
+            lines.append(self.symbols.annotate(l[len("@@kmsg "):] if kmsg else l)[0])
         return lines
+
+    def source(self, lines):
+        """The first frame of the lines in a chapter's module, as
+        "numlist_add() at numlist.c:57", or ""."""
+        for line in lines:
+            found = self.symbols.annotate(line)[1]
+            if found:
+                return f"{found[0]}() at {found[1]}"
+        return ""
 
     def excerpts(self, ch):
         """At most three excerpts. A kernel report often shows up twice
@@ -393,15 +408,27 @@ class Runner:
     def diagnosis(self, ch):
         """One sentence a student can read before the excerpts: what the
         kernel (or the runner) reported, by its headline."""
-        heads = [self.excerpt(start)[0] for start in ch.trouble]
+        reports = [self.excerpt(start) for start in ch.trouble]
+        heads = [r[0] for r in reports]
         text = "\n".join("\n".join(e) for e in self.excerpts(ch))
-        where = re.search(r"RIP: 0010:(\S+ \[\S+\])", text)
+        where = re.search(r"RIP: 0010:(\S+ \[\S+\]( \(\S+\))?)", text)
         where = f" in {where.group(1)}" if where else ""
         for pattern, say in REPORTS:
-            for head in heads:
+            for head, report in zip(heads, reports):
                 m = re.search(pattern, head)
-                if m:
-                    return say.format(*m.groups(), where=where)
+                if not m:
+                    continue
+                source = self.source(report)
+                if pattern.startswith("unreferenced"):
+                    leaks = [h for h in heads if re.search(pattern, h)]
+                    sizes = sorted({re.search(pattern, h).group(1) for h in leaks})
+                    return (f"kmemleak: your module leaked {len(leaks)} object"
+                            f"{'s' if len(leaks) > 1 else ''} of {' or '.join(sizes)} bytes"
+                            + (f", allocated in {source}" if source else ""))
+                said = say.format(*m.groups(), where=where)
+                if source and not where:
+                    said += f"; in your code: {source}"
+                return said
         for head in heads:
             if head.startswith(NOTE):
                 return head[len(NOTE):].split(";")[0]
@@ -553,7 +580,9 @@ def run_suite(names, log, score, transcripts, results, times, jobs):
     threads = []
     for i, vm in enumerate(vms):
         vm_log = log if len(vms) == 1 or not log else f"{log[:-4]}.vm{i + 1}.log"
-        runner = Runner([chapters[n] for n in vm], printer, vm_log, transcripts)
+        # Each VM loads modules at addresses of its own.
+        symbols = Symbolizer(os.environ.get("WB_KO_DIRS", "").split())
+        runner = Runner([chapters[n] for n in vm], printer, vm_log, transcripts, symbols)
         threads.append(threading.Thread(target=runner.run))
     running = []
     for t in threads:                 # at most 'jobs' VMs at once

@@ -9,6 +9,8 @@
 #   @@wb stuck NAME SECS     it did not finish in time; @@stuck lines follow
 #   @@kmsg LINE              the kernel log of the chapter, forwarded
 #   @@wb taint BEFORE AFTER  /proc/sys/kernel/tainted around the chapter
+#   @@module NAME SECTION ADDR   where insmod put a module (testlib)
+#   @@transcript NAME LINE   a line of a transcript for the book (testlib)
 #   @@wb end NAME            the chapter is over
 #   @@wb done                all chapters are over
 set -u

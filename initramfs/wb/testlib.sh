@@ -107,6 +107,20 @@ transcript() {
 	} | sed "s|^|@@transcript $t_name |"
 }
 
+# insmod as usual, and then tell the host runner where the module's code
+# went ("@@module NAME SECTION ADDRESS" on the console). A kernel report
+# that comes after the module is gone (a kmemleak leak, found after rmmod)
+# has only raw addresses; the runner traces them back to source lines.
+insmod() {
+	command insmod "$@" || return
+	t_mod=$(basename "$1" .ko | tr - _)
+	for t_sec in .text .init.text .exit.text .text.unlikely; do
+		[ -r "/sys/module/$t_mod/sections/$t_sec" ] || continue
+		echo "@@module $t_mod $t_sec $(cat "/sys/module/$t_mod/sections/$t_sec")" >/dev/console
+	done
+	return 0
+}
+
 # A background process announces it is ready by printing a line (wbio
 # prints "open"); poll for it rather than sleeping for a guessed time.
 wait_line() {
