@@ -148,18 +148,18 @@ check_eq "... and the refused values changed nothing" "1001 1" \
 # --- two probes on one function, removed in the 'wrong' order ------------------
 # The guide's A/B hazard: A hooks, B hooks, A leaves first. Here B is a
 # kprobe event made through tracefs (ftrace), which needs no module.
-echo 'p:ch12/open do_sys_openat2 name=+0(%si):ustring' >>$TRACING/kprobe_events
-echo 1 >$TRACING/events/ch12/open/enable
-echo >$TRACING/trace
+transcript ab-add "echo 'p:ch12/open do_sys_openat2 name=+0(%si):ustring' >>$TRACING/kprobe_events; echo 1 >$TRACING/events/ch12/open/enable; grep do_sys_openat2 $PROBES"
 check_eq "with a trace event on the same function, the list shows two probes" "2" \
-	"$(grep -c ' do_sys_openat2+0x0 ' $PROBES)"
+	"$(printf '%s\n' "$OUT" | grep -c ' do_sys_openat2+0x0 ')"
+echo >$TRACING/trace
 klog_mark
 rmmod opensnoop
 check_eq "rmmod removes opensnoop's probe only: one is left" "1" \
 	"$(grep -c ' do_sys_openat2+0x0 ' $PROBES)"
 wbio -u 1000 open /tmp/ch12-after >/dev/null 2>&1
+transcript ab-after "grep ch12-after $TRACING/trace"
 check_match "the trace event still fires after opensnoop is gone" \
-	'open: \(do_sys_openat2\+0x0/0x[0-9a-f]+\) name="/tmp/ch12-after"' "$(cat $TRACING/trace)"
+	'open: \(do_sys_openat2\+0x0/0x[0-9a-f]+\) name="/tmp/ch12-after"' "$OUT"
 check_eq "... and opensnoop logged nothing more, only its goodbye" \
 	"opensnoop: stopped: 1 opens by uid 1001" "$(klog '^opensnoop: ')"
 echo 0 >$TRACING/events/ch12/open/enable
