@@ -224,6 +224,9 @@ class Runner:
         self.started = 0.0          # when the current chapter began
         self.console_mark = 0       # console-mark / console-seen
         self.killed = None          # why the VM was killed, if it was
+        self.kmemleak = False       # judge chapters after the leak scan
+        self.waiting = []           # chapters over, waiting for that scan
+        self.leak = None            # the chapter of the leak report being read
 
     # --- reading QEMU ----------------------------------------------------
     def reader(self, stream, tag):
@@ -280,6 +283,8 @@ class Runner:
             pass                            # quoted after its note
         elif line.startswith("@@module "):
             self.symbols.module_loaded(*line.split()[1:4])
+        elif line.startswith("@@kmemleak "):
+            self.on_kmemleak(line[len("@@kmemleak "):])
         elif ch is None:
             if TROUBLE.search(line):        # e.g. a panic after the last chapter
                 self.chapters[self.order[-1]].trouble.append(len(self.console) - 1)
@@ -324,11 +329,31 @@ class Runner:
             if new:
                 self.note(ch, f"new kernel taint: {taint_letters(new)} "
                           f"(tainted {words[1]} -> {words[2]})")
+        elif what == "kmemleak":
+            self.kmemleak = True
         elif what == "end" and ch:
-            self.finish_chapter(ch)
+            if self.kmemleak:
+                self.waiting.append(ch)
+            else:
+                self.finish_chapter(ch)
             self.current = None
         elif what == "done":
+            for waiting in self.waiting:
+                self.finish_chapter(waiting)
             self.done = True
+
+    def on_kmemleak(self, line):
+        """A leak report belongs to the chapter whose module its stack
+        passes through; one that passes through none is the kernel's own."""
+        if line.startswith("unreferenced object"):
+            self.leak = len(self.console) - 1
+        elif self.leak is not None:
+            found = self.symbols.annotate(line)[1]
+            module = re.search(r"\[(\w+)\]", self.symbols.annotate(line)[0])
+            chapter = self.symbols.chapter_of(module.group(1)) if found and module else None
+            if chapter in self.chapters:
+                self.chapters[chapter].trouble.append(self.leak)
+                self.leak = None
 
     def on_host(self, words):
         action, args = (words[0], words[1:]) if words else ("", [])
@@ -377,12 +402,13 @@ class Runner:
                 elif not l.startswith("@@transcript"):
                     break
             return lines
-        kmsg = first.startswith("@@kmsg ")
+        prefix = next((p for p in ("@@kmsg ", "@@kmemleak ") if first.startswith(p)), "")
         lines = []
         for l in self.console[start:start + after]:
-            if kmsg != l.startswith("@@kmsg ") or l.startswith("@@wb "):
+            if not l.startswith(prefix) or (not prefix and l.startswith("@@")) or \
+                    (lines and prefix == "@@kmemleak " and "unreferenced object" in l):
                 break
-            lines.append(self.symbols.annotate(l[len("@@kmsg "):] if kmsg else l)[0])
+            lines.append(self.symbols.annotate(l[len(prefix):])[0])
         return lines
 
     def source(self, lines):
@@ -518,6 +544,8 @@ class Runner:
 
     def account_for_the_rest(self):
         """Chapters cut short by a panic, a hang or a dead VM fail here."""
+        for ch in self.waiting:
+            self.finish_chapter(ch)
         if self.current:
             ch = self.chapters[self.current]
             why = self.killed or "the VM stopped before the tests were done"

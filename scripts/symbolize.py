@@ -28,6 +28,11 @@ class Symbolizer:
         self.symbols = {}      # module: [(section, value, size, name)]
         self.lines = {}        # (module, section, offset): "file.c:LINE"
 
+    def chapter_of(self, module):
+        """The chapter whose build holds the module's .ko, or None."""
+        ko = self.kos.get(module)
+        return os.path.basename(os.path.dirname(ko)) if ko else None
+
     def module_loaded(self, module, section, address):
         self.loaded.append((int(address, 16), module, section))
 

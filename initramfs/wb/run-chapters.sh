@@ -12,6 +12,9 @@
 #   @@module NAME SECTION ADDR   where insmod put a module (testlib)
 #   @@transcript NAME LINE   a line of a transcript for the book (testlib)
 #   @@wb end NAME            the chapter is over
+#   @@wb kmemleak            the kernel has kmemleak (the debug kernel): the
+#                            host judges the chapters after the leak scan
+#   @@kmemleak LINE          the leak scan's report, after the last chapter
 #   @@wb done                all chapters are over
 set -u
 
@@ -24,6 +27,12 @@ TEST=${WB_TEST:-test}
 # Only emergencies go to the console live; the rest of the kernel log is
 # forwarded between chapters, so it never splits a TAP line.
 echo 1 >/proc/sys/kernel/printk
+KMEMLEAK=/sys/kernel/debug/kmemleak
+if [ -w "$KMEMLEAK" ]; then
+	echo "@@wb kmemleak"
+	# What the kernel left unreferenced while booting is not ours.
+	echo clear >"$KMEMLEAK"
+fi
 # The console is also our input channel from the host: no echo, no editing.
 stty -echo 2>/dev/null
 
@@ -84,4 +93,12 @@ run_chapter() {
 for chapter in "$@"; do
 	[ -f "/chapters/$chapter/$TEST.sh" ] && run_chapter "/chapters/$chapter"
 done
+# kmemleak reports an object only once it has been unreferenced in a scan
+# and is at least 5 s old, so one scan after the last chapter covers them
+# all; the host tells from each report's stack which chapter's module leaked.
+if [ -w "$KMEMLEAK" ]; then
+	sleep 5
+	echo scan >"$KMEMLEAK"
+	sed 's/^/@@kmemleak /' "$KMEMLEAK"
+fi
 echo "@@wb done"
