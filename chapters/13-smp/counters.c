@@ -109,9 +109,9 @@ static bool counters_gate(struct counters_run *r, int g)
  * Go on counting? Not after r->loops steps, nor once the thread is told to
  * stop: asked at every step, so rmmod never waits for more than one
  * increment. cond_resched() lets another task have this CPU if it needs it:
- * without it, a kernel that is not fully preemptible (Debian's 6.1) would
- * let a long run starve the shell, and the watchdog would call it a soft
- * lockup.
+ * a kernel that preempts only where it is allowed to (Debian's 6.1 boots in
+ * "voluntary" mode) would otherwise let a long run starve the shell, and
+ * the watchdog would call it a soft lockup.
  */
 static bool counters_more(struct counters_run *r, long i)
 {
@@ -253,7 +253,7 @@ static int counters_start(long loops)
 		counters_stop_threads();
 		run.nthreads = 0;
 	} else {
-		/* TODO 2: create a thread bound to each online CPU (and, below, wake them all) */
+		/* TODO 2: ... and wake every thread you created */
 		for (i = 0; i < counters_ntasks; i++)
 			wake_up_process(counters_tasks[i]);
 		/* END TODO */
