@@ -40,7 +40,7 @@ sparse_check() {
 	rm -rf "$dir"
 	mkdir -p "$dir"
 	cp "$2"/*.[ch] "$2"/Kbuild "$dir/" 2>/dev/null || true
-	make --no-print-directory -C "$KDIR" M="$dir" W=1 C=2 \
+	env -u MAKEFLAGS -u MFLAGS make --no-print-directory -C "$KDIR" M="$dir" W=1 C=2 \
 		CONFIG_DEBUG_INFO_BTF_MODULES= modules >"$dir.log" 2>&1 || echo "build failed" >>"$dir.log"
 	grep -E 'warning:|error:|build failed' "$dir.log" >"$dir.findings" || true
 	verdict "sparse $1" "$dir.findings"
@@ -90,7 +90,7 @@ unaccepted() {
 checkpatch_check() {
 	log="$out/checkpatch-$1.findings"
 	mkdir -p "$out"
-	(cd "$2" && find . -name '*.[ch]' | sort | sed 's,^\./,,' | while read -r f; do
+	(cd "$2" && find . -maxdepth 1 -name '*.[ch]' | sort | sed 's,^\./,,' | while read -r f; do
 		checkpatch -f "$f" | sed "s,^$f:,$3/$f:,"
 	done) | unaccepted | sed "s/^/${4:+the lab skeleton of }/" >"$log"
 	verdict "checkpatch $1" "$log"

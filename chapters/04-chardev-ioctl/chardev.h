@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
 /*
- * chardev.h: the ioctl interface of /dev/chardev, shared by the module
+ * The ioctl interface of /dev/chardev, shared by the module
  * (chardev.c) and the programs that call it (tools/ioctl.c).
  *
  * Only fixed-size types appear here, and user pointers travel as __u64, so

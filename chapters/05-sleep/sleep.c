@@ -73,7 +73,7 @@ static int sleep_open(struct inode *inode, struct file *file)
 		/* The caller would rather fail than wait. */
 		ret = sleep_claim() ? 0 : -EAGAIN;
 	} else {
-		/* TODO 1: sleep (interruptibly, exclusively) on sleep_gate.waitq until sleep_claim() */
+		/* TODO 1: wait on sleep_gate.waitq, interruptibly and exclusively */
 		ret = wait_event_interruptible_exclusive(sleep_gate.waitq, sleep_claim());
 		/* END TODO */
 	}

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * ctxinfo.h: a snapshot of "what kind of context am I running in?", taken
+ * A snapshot of "what kind of context am I running in?", taken
  * inside a callback and printed later by a /proc file. sched.c and
  * timer_ctx.c both use it, so their /proc files can be compared line by line.
  */

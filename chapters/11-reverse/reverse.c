@@ -21,7 +21,7 @@
 #include <linux/wait.h>
 
 /* A phrase is a line of text, not a file: a megabyte is plenty. */
-#define REVERSE_MAX_BUFFER	(1UL << 20)
+#define REVERSE_MAX_BUFFER	(1024UL * 1024)
 
 static unsigned long buffer_size = 8192;
 /* Read-only in sysfs: open files have buffers of the size at load time. */
