@@ -76,7 +76,7 @@ lab:
 	@LABDIR=$(LABDIR) scripts/lab.sh new $(CHAPTERS) $(if $(SOLVED),solved,$(TODO))
 
 lab-selftest:
-	@scripts/lab-selftest.sh
+	@scripts/lab-selftest.sh $(CHAPTERS)
 
 shell-selftest:
 	@scripts/deps.sh --ensure-selftest
