@@ -58,6 +58,10 @@ check_eq "writing $N starts a run" "ok" "$(start_run $N)"
 finish_run
 check_eq "the run ends, with one thread per CPU and $N loops each" \
 	"done $CPUS $N" "$(field state) $(field threads) $(field loops)"
+# Without threads (lab step 2) a run never ends, and each check below would
+# wait for it in vain.
+[ "$(field state)" = done ] ||
+	bail_out "the first run never ended: are the threads created and woken (TODO 2)?"
 check_eq "every counter's expected value is loops x threads ($WANT)" \
 	"$WANT $WANT $WANT $WANT" \
 	"$(awk '$1 ~ /^(plain|atomic|spinlock|percpu)$/ { printf "%s%s", s, $3; s = " " }' /tmp/counters.out)"
