@@ -23,7 +23,7 @@ export WB_TEST := $(if $(EXT),ext-$(EXT),test)
 export WB_EXTDIR := $(if $(EXTDIR),$(abspath $(EXTDIR)))
 
 .PHONY: all help deps test run-qemu bench sparse lint lab check check-all \
-	test-solutions lab-selftest shell-selftest docs pdf docs-check clean
+	test-solutions lab-selftest shell-selftest debug-selftest docs pdf docs-check clean
 .DEFAULT_GOAL := all
 
 help:
@@ -41,6 +41,7 @@ help:
 	@echo 'make test-solutions   check every extension solution (solutions/) with its extension test'
 	@echo 'make lab-selftest     every skeleton must fail its tests, and pass once filled back (slow)'
 	@echo 'make shell-selftest   drive make run-qemu in a terminal (tmux): type, read the screen, quit'
+	@echo 'make debug-selftest   break chapters on purpose (leak, use after free, ...): KERNEL=debug must say so'
 	@echo 'make bench            the speed figures: boot, memory, make test, clean build, edit+test (medians)'
 	@echo 'make sparse           check every chapter module (and lab) with sparse'
 	@echo 'make lint             sparse, plus checkpatch --strict on every chapter and lab skeleton'
@@ -49,7 +50,8 @@ help:
 	@echo 'make docs-check       open the rendered book in headless Chromium and check it'
 	@echo 'make clean            remove $(BUILD)/'
 	@echo 'Variables: CH=NN (or CH="01 05"), KERNEL=6.1|6.12|6.12-rt (Debian 12 kernels, fetched'
-	@echo '           into the cache, never installed), ACCEL=auto|kvm|tcg, V=1; advanced: KVER=<release>'
+	@echo '           into the cache, never installed) or KERNEL=debug (6.1 with KASAN, kmemleak,'
+	@echo '           lockdep..., built once into the cache), ACCEL=auto|kvm|tcg, V=1; advanced: KVER=<release>'
 	@echo '           (a kernel installed on this host), KDIR=<kbuild dir> (build against other headers)'
 
 deps:
@@ -81,6 +83,9 @@ lab-selftest:
 shell-selftest:
 	@scripts/deps.sh --ensure-selftest
 	@scripts/shell-selftest.sh
+
+debug-selftest:
+	@scripts/debug-selftest.sh
 
 # Each solutions/NN-slug/NAME.patch solves extension NAME of chapter NN: it is
 # applied to a copy of the reference, which is then checked like a lab.
@@ -119,7 +124,7 @@ override KERNEL_INFO := $(shell KERNEL=$(KERNEL) KVER=$(KVER) scripts/kernel.sh)
 ifneq ($(filter error:,$(firstword $(KERNEL_INFO))),)
 $(error $(wordlist 2,999,$(KERNEL_INFO)))
 endif
-ifeq ($(words $(KERNEL_INFO)),4)
+ifeq ($(words $(KERNEL_INFO)),5)
 override KVER := $(word 1,$(KERNEL_INFO))
 else
 $(error scripts/kernel.sh said nothing usable: $(KERNEL_INFO))
@@ -174,7 +179,8 @@ TOOLS := $(foreach ch,$(CHAPTERS),\
 	$(patsubst $(call src_of,$(ch))/$(ch)/tools/%.c,$(call out_of,$(ch))/tools/%,\
 		$(wildcard $(call src_of,$(ch))/$(ch)/tools/*.c)))
 HARNESS_TOOLS := $(patsubst initramfs/tools/%.c,$(BUILD)/tools/%,$(wildcard initramfs/tools/*.c))
-export WB_VMLINUX := $(CURDIR)/$(KOUT)/vmlinux
+# The uncompressed kernel boots faster (PVH), where the kernel allows it.
+export WB_VMLINUX := $(if $(filter pvh,$(word 5,$(KERNEL_INFO))),$(CURDIR)/$(KOUT)/vmlinux)
 # One initramfs per chapter selection (and lab choice), so that 'make test'
 # and 'make run-qemu CH=09' do not rebuild each other's.
 SELECTION := $(if $(CH),$(subst $(eval) ,-,$(strip $(CH))),all)$(if $(USE_LAB),-lab)$(if $(EXT),-$(EXT))$(if $(WB_EXTDIR),-extdir)
@@ -220,10 +226,12 @@ $(BUILD)/tools/%: initramfs/tools/%.c
 	@echo '  TOOL    $@'
 	$(Q)$(CC) $(TOOL_CFLAGS) -Werror -o $@ $<
 
+ifneq ($(WB_VMLINUX),)
 $(WB_VMLINUX): $(WB_IMAGE)
 	@mkdir -p $(@D)
 	@echo '  VMLINUX $(KOUT)/vmlinux'
 	$(Q)scripts/extract-vmlinux.sh $< $@ || echo 'make: booting the bzImage instead (slower)'
+endif
 
 # Each chapter enters the initramfs as SOURCE:BUILD:ORIGIN; the test files
 # always come from the reference chapter.

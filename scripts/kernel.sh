@@ -2,15 +2,20 @@
 # Say which kernel the workbook builds against and boots. This is the one
 # place that decides it.
 #
-#   kernel.sh        print "RELEASE IMAGE KDIR MODDIR" on one line:
+#   kernel.sh        print "RELEASE IMAGE KDIR MODDIR BOOT" on one line:
 #                    the kernel release, its bzImage, the kbuild tree to
-#                    build modules against, and the directory holding its
-#                    modules.builtin
+#                    build modules against, the directory holding its
+#                    modules.builtin, and how QEMU boots it: "pvh" (the
+#                    uncompressed vmlinux, pulled out of the bzImage) or
+#                    "bzimage" (a KASAN kernel's PVH entry does not boot)
 #
 # Environment:
 #   KERNEL=6.1|6.12|6.12-rt   one of the kernels Debian 12 offers (default
 #                    6.1), fetched and unpacked into the workbook's cache by
 #                    scripts/fetch-kernel.sh; never installed on the host
+#   KERNEL=debug     6.1 built from Debian's linux-source-6.1 with KASAN,
+#                    kmemleak, lockdep and more (scripts/build-debug-kernel.sh,
+#                    once, into the same cache)
 #   KVER=R           advanced: a kernel installed on this host instead, with
 #                    /boot/vmlinuz-R and /lib/modules/R/build
 #
@@ -19,7 +24,7 @@
 # while it works goes to stderr.
 set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)
-KERNELS="6.1 6.12 6.12-rt"
+KERNELS="6.1 6.12 6.12-rt debug"
 
 fail() {
 	echo "error: $*"
@@ -36,7 +41,7 @@ host_releases() {
 if [ -n "${KVER:-}" ]; then
 	[ -r "/boot/vmlinuz-$KVER" ] && [ -d "/lib/modules/$KVER/build" ] ||
 		fail "KVER=$KVER is not a kernel installed here (with /boot/vmlinuz-$KVER and /lib/modules/$KVER/build); installed: $(host_releases | tr '\n' ' ')or use KERNEL=$(echo $KERNELS | sed 's/ /|/g')"
-	echo "$KVER /boot/vmlinuz-$KVER /lib/modules/$KVER/build /lib/modules/$KVER"
+	echo "$KVER /boot/vmlinuz-$KVER /lib/modules/$KVER/build /lib/modules/$KVER pvh"
 	exit 0
 fi
 
@@ -45,5 +50,11 @@ case " $KERNELS " in
 *" $kernel "*) ;;
 *) fail "KERNEL=$kernel is not a kernel the workbook knows; the kernels are: $KERNELS" ;;
 esac
+if [ "$kernel" = debug ]; then
+	cache=$("$here/scripts/build-debug-kernel.sh" | tail -n 1) ||
+		fail "the debug kernel could not be built (see above, and debug-kernel-build.log in $("$here/scripts/cache-dir.sh"))"
+	echo "$(cat "$cache/release") $cache/bzImage $cache/build $cache/build bzimage"
+	exit 0
+fi
 cache=$("$here/scripts/fetch-kernel.sh" "$kernel") || fail "$cache"
-echo "$(cat "$cache/release") $cache/vmlinuz $(cat "$cache/kdir") $cache/modules"
+echo "$(cat "$cache/release") $cache/vmlinuz $(cat "$cache/kdir") $cache/modules pvh"

@@ -36,7 +36,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 build="$here/build"
 mode=${1:-shell}
 chapters=${2:-01-hello}
-accel_cache="$build/accel"
+accel_cache="$build/accel"  # "RELEASE kvm|tcg", a line per kernel
 
 # The kernel: the Makefile says which (KVER; WB_IMAGE, the bzImage;
 # WB_VMLINUX, where it extracted the uncompressed one). Run by hand, ask
@@ -114,19 +114,20 @@ choose_accel() {
 		exit 2
 		;;
 	esac
-	if [ -f "$accel_cache" ] && [ "$(cut -d' ' -f1 "$accel_cache")" = "$kver" ]; then
-		cut -d' ' -f2 "$accel_cache"
+	verdict=$(sed -n "s/^$kver //p" "$accel_cache" 2>/dev/null || true)
+	if [ -n "$verdict" ]; then
+		echo "$verdict"
 		return
 	fi
 	mkdir -p "$build"
 	if kvm_boots; then
-		echo "$kver kvm" >"$accel_cache"
-		echo kvm
+		verdict=kvm
 	else
-		echo "$kver tcg" >"$accel_cache"
+		verdict=tcg
 		[ -e /dev/kvm ] && echo "run-qemu.sh: KVM did not boot a guest within 5 s; using TCG (verdict cached in build/accel)" >&2
-		echo tcg
 	fi
+	echo "$kver $verdict" >>"$accel_cache"
+	echo "$verdict"
 }
 
 if [ ! -f "$initramfs" ]; then

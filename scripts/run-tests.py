@@ -69,14 +69,18 @@ REPORTS = [
     (r"BUG: KASAN: ([\w-]+) in (\S+)", "KASAN: {0} in {1}: the module used memory it does not own"),
     (r"UBSAN: ([\w-]+) in (\S+)", "UBSAN: {0} in {1}: undefined behaviour"),
     (r"unreferenced object 0x\w+ \(size (\d+)\)", "kmemleak: memory was leaked (objects of {0} bytes never freed)"),
+    # Sleeping in atomic context first: lockdep often reports the same
+    # mistake too (a GFP_KERNEL allocation in a softirq), less plainly.
+    (r"BUG: sleeping function called from invalid context at (\S+)", "a sleeping function was called in atomic context (at {0})"),
+    (r"BUG: scheduling while atomic", "the kernel scheduled while atomic: something slept in atomic context"),
+    # debug-objects before lockdep: its fix-up of a freed, armed timer can
+    # upset lockdep in turn.
+    (r"ODEBUG: (\w+) active .*object type: (\w+)", "debug-objects: {0} of an active {1} (still armed?)"),
+    (r"ODEBUG: ", "debug-objects: an object was misused (see below)"),
     (r"WARNING: possible circular locking dependency", "lockdep: two locks are taken in opposite orders (possible deadlock)"),
     (r"WARNING: possible recursive locking", "lockdep: a lock is taken again by its holder (deadlock)"),
     (r"WARNING: inconsistent lock state", "lockdep: a lock is used both with and without interrupts disabled"),
-    (r"WARNING: .*lock.* (held|released|imbalance)|BUG: held lock freed", "lockdep: a lock was not released correctly"),
-    (r"BUG: sleeping function called from invalid context at (\S+)", "a sleeping function was called in atomic context (at {0})"),
-    (r"BUG: scheduling while atomic", "the kernel scheduled while atomic: something slept in atomic context"),
-    (r"ODEBUG: (\w+) active .*object type: (\w+)", "debug-objects: {0} of an active {1} (still armed?)"),
-    (r"ODEBUG: ", "debug-objects: an object was misused (see below)"),
+    (r"WARNING: .*lock.* (held|released|imbalance)|WARNING: bad unlock balance|BUG: held lock freed", "lockdep: a lock was not released correctly"),
     (r"list_(add|del) corruption", "a linked list was corrupted (list_{0})"),
     (r"usercopy: Kernel memory (exposure|overwrite) attempt", "hardened usercopy stopped a bad copy to or from user space"),
     (r"BUG: kernel NULL pointer dereference", "the kernel crashed: NULL pointer dereference{where}"),
@@ -552,12 +556,18 @@ class Runner:
             self.note(ch, why + "; the last console lines:",
                       [l for l in self.console[-20:] if not l.startswith(NOTE)])
             self.finish_chapter(ch)
+        first = True
         for name in self.order:
             ch = self.chapters[name]
             if not ch.finished:
                 ch.finished = True
                 ch.add(False, "chapter ran (it did not: the VM stopped earlier)")
                 self.say(ch, f"{name}: not run")
+                if first:      # say why, once
+                    for line in [self.killed or "the VM stopped; its last words:"] + \
+                            self.console[-15:]:
+                        self.say(ch, f"          | {line}")
+                    first = False
                 self.printer.close(name)
 
 

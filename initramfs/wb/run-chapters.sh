@@ -93,11 +93,13 @@ run_chapter() {
 for chapter in "$@"; do
 	[ -f "/chapters/$chapter/$TEST.sh" ] && run_chapter "/chapters/$chapter"
 done
-# kmemleak reports an object only once it has been unreferenced in a scan
-# and is at least 5 s old, so one scan after the last chapter covers them
-# all; the host tells from each report's stack which chapter's module leaked.
+# kmemleak reports an object only once it is at least 5 s old and was
+# unreferenced, and unchanged, in two scans in a row; so one pair of scans
+# after the last chapter covers them all. The host tells from each report's
+# stack which chapter's module leaked.
 if [ -w "$KMEMLEAK" ]; then
 	sleep 5
+	echo scan >"$KMEMLEAK"
 	echo scan >"$KMEMLEAK"
 	sed 's/^/@@kmemleak /' "$KMEMLEAK"
 fi
