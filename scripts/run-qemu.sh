@@ -30,6 +30,7 @@
 #   WB_QMP=PATH          also open a QMP socket there (host-side test steps)
 #   WB_TEST=NAME         the test script each chapter runs (default: test)
 #   WB_INITRAMFS=PATH    initramfs to boot (the Makefile sets it)
+#   WB_APPEND=PARAMS     more kernel parameters
 set -eu
 
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -84,6 +85,11 @@ smp() {
 #  - no disk, no network, no reboot: a panic (panic=-1) ends QEMU.
 #  - soft lockups panic, so a module spinning forever ends the VM with a
 #    report instead of hanging it.
+#  - init_on_free=1: freed memory is zeroed, so a use after free reads
+#    zeros (and a NULL pointer crashes at once) instead of stale data that
+#    happens to work, even on a kernel without KASAN; it costs little in a
+#    VM this small (make bench measures it).
+#  - WB_APPEND adds kernel parameters (make bench uses it to compare).
 qemu() {
 	accel=$1
 	append=$2
@@ -91,7 +97,7 @@ qemu() {
 	exec qemu-system-x86_64 -M pc -accel "$accel" -m 256M -smp "$(smp)" \
 		-nodefaults -no-user-config -nic none -no-reboot \
 		-kernel "${image:-$(kernel_image)}" -initrd "$initramfs" \
-		-append "console=ttyS0 quiet panic=-1 softlockup_panic=1 watchdog_thresh=5 $append" \
+		-append "console=ttyS0 quiet panic=-1 softlockup_panic=1 watchdog_thresh=5 init_on_free=1 $append ${WB_APPEND:-}" \
 		"$@"
 }
 
