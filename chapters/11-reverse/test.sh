@@ -26,8 +26,8 @@ check_eq "banner: 'reverse wake; reverse eintr' shows a woken and an interrupted
 	"the reader is blocked in reverse_read
 reader: [write a by woken]
 the reader is blocked in reverse_read
-signal delivered
 reader: read: EINTR
+signal delivered
 then: [works still]" "$OUT"
 transcript try-race "$(banner_cmd 5)"
 check_match "banner: 'reverse race 2000' reads phrases, none torn" \
@@ -84,8 +84,8 @@ check_eq "a blocked reader is woken by a write on the shared fd" \
 reader: [write a by woken]" "$(reverse wake)"
 check_eq "a signal interrupts a blocked read with EINTR; the device still works" \
 	"the reader is blocked in reverse_read
-signal delivered
 reader: read: EINTR
+signal delivered
 then: [works still]" "$(reverse eintr)"
 check_eq "with SA_RESTART the interrupted read sleeps again until a write" \
 	"the reader is blocked in reverse_read

@@ -116,6 +116,13 @@ static int blocked_reader(const char *how)
 		kill(pid, SIGUSR1);
 		if (read(pipefd[0], &c, 1) != 1)
 			die("pipe read");
+		/*
+		 * Without SA_RESTART the reader prints its EINTR as soon as the
+		 * handler returns: let it finish first, so that the two
+		 * processes' lines always come in the same order.
+		 */
+		if (sa_flags != SA_RESTART)
+			reap(pid, 5);
 		printf("signal delivered\n");
 		fflush(stdout);
 		if (sa_flags == SA_RESTART) {
@@ -125,7 +132,6 @@ static int blocked_reader(const char *how)
 			printf("the reader is blocked again\n");
 			fflush(stdout);
 		} else {
-			reap(pid, 5);
 			/* The device must still work for this open file. */
 			must_write(fd, "still works");
 			show_read("then: ", fd, 4096);
