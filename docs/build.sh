@@ -69,9 +69,21 @@ ensure_transcripts() {
 	[ -z "$missing" ] || die "no transcript $(echo "$missing" | head -n 1) in build/transcripts: does the chapter's test.sh save it ('transcript NAME ...')?"
 }
 
+# "When your module is wrong" shows what make debug-selftest saw.
+ensure_debug_selftest() {
+	[ ! -f "$ROOT/build/debug-selftest/caught.adoc" ] || return 0
+	say "the book's kernel reports come from real runs: make debug-selftest (the first builds the debug kernel)"
+	mkdir -p "$OUT"
+	make -C "$ROOT" --no-print-directory debug-selftest >"$OUT/debug-selftest.log" 2>&1 ||
+		say "make debug-selftest failed (see ${OUT#"$ROOT"/}/debug-selftest.log)"
+	[ -f "$ROOT/build/debug-selftest/caught.adoc" ] ||
+		die "no build/debug-selftest/caught.adoc: make debug-selftest did not finish"
+}
+
 build_html() {
 	need ruby asciidoctor python3
 	ensure_transcripts
+	ensure_debug_selftest
 	render_diagrams
 	rm -rf "$HTML" "$GEN"
 	python3 "$DOCS/tools/kernels-table.py" "$ROOT/build/results" "$GEN/kernels.adoc"
@@ -83,13 +95,14 @@ build_html() {
 build_pdf() {
 	need ruby asciidoctor-pdf
 	ensure_transcripts
+	ensure_debug_selftest
 	render_diagrams
 	python3 "$DOCS/tools/kernels-table.py" "$ROOT/build/results" "$GEN/kernels.adoc"
 	ruby "$DOCS/tools/render.rb" gen "$ROOT" "$GEN"
 	chapters=${DOCS_CHAPTERS:-$ROOT/chapters}
 	asciidoctor-pdf --failure-level WARN --safe-mode unsafe -r "$DOCS/tools/lab-markers.rb" \
 		-a chapters="$chapters" -a wb-gen="$GEN" -a diagramsdir="$DIAGRAMS" \
-		-a transcripts="$TRANSCRIPTS" -a toc -a media=screen \
+		-a transcripts="$TRANSCRIPTS" -a wb-debug="$ROOT/build/debug-selftest" -a toc -a media=screen \
 		-o "$PDF" "$DOCS/index.adoc"
 	[ -s "$PDF" ] || die "asciidoctor-pdf wrote no ${PDF#"$ROOT"/}"
 	say "PDF book: ${PDF#"$ROOT"/} ($(wc -c <"$PDF") bytes)"

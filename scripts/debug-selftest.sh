@@ -13,8 +13,8 @@
 # on the packaged 6.1 kernel, where whatever happens is recorded. Prints
 # TAP and "N passed, N failed". Writes build/debug-selftest/:
 #   NAME.debug.log, NAME.packaged.log   the two checks' output
-#   NAME.txt          the diagnosis and excerpt on the debug kernel (the
-#                     book's "When your module is wrong" includes them)
+#   NAME.txt, NAME.packaged.txt   the diagnosis and excerpt on each kernel
+#                     (the book's "When your module is wrong" includes them)
 #   caught.adoc       the table of what each kernel catches, for the book
 set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -42,6 +42,11 @@ verdict() { # LOG: the diagnosis, or how the chapter scored
 	else
 		echo "not seen: $(grep -o 'Score: .*' "$1" || echo 'no score')"
 	fi
+}
+
+excerpt() { # VERDICT LOG: what the book shows of a check
+	echo "what happened: $1"
+	sed -n 's/^          | //p' "$2" | head -n 25
 }
 
 n=0
@@ -73,10 +78,8 @@ for patch in scripts/debug-selftest/*.patch; do
 		;;
 	esac
 	echo "#   the packaged kernel: $packaged"
-	{
-		echo "what happened: $debug"
-		sed -n 's/^          | //p' "$out/$name.debug.log" | head -n 25
-	} >"$out/$name.txt"
+	excerpt "$debug" "$out/$name.debug.log" >"$out/$name.txt"
+	excerpt "$packaged" "$out/$name.packaged.log" >"$out/$name.packaged.txt"
 	echo "| $what | $debug | $packaged" >>"$out/caught.adoc"
 done
 echo '|===' >>"$out/caught.adoc"

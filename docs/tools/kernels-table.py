@@ -15,7 +15,8 @@ import sys
 
 KERNELS = [("6.1", "Debian 12's default kernel (linux-image-amd64)"),
            ("6.12", "Debian 12's 6.12 LTS (linux-image-6.12-amd64)"),
-           ("6.12-rt", "the same with PREEMPT_RT (linux-image-6.12-rt-amd64)")]
+           ("6.12-rt", "the same with PREEMPT_RT (linux-image-6.12-rt-amd64)"),
+           ("debug", "6.1 from linux-source-6.1 with KASAN, kmemleak, lockdep and more")]
 
 
 def main(results_dir, out):

@@ -127,6 +127,7 @@ class BookRenderer
       'chapters' => ENV['DOCS_CHAPTERS'] || File.join(@root, 'chapters'),
       'wb-gen' => @gen,
       'transcripts' => ENV['DOCS_TRANSCRIPTS'] || File.join(@root, 'build', 'transcripts'),
+      'wb-debug' => File.join(@root, 'build', 'debug-selftest'),
       'docinfodir' => @docs,
     }.merge(extra)
   end
