@@ -22,7 +22,7 @@ LABS := $(filter $(patsubst $(LABDIR)/%/,%,$(wildcard $(LABDIR)/[0-9][0-9]-*/)),
 export WB_TEST := $(if $(EXT),ext-$(EXT),test)
 export WB_EXTDIR := $(if $(EXTDIR),$(abspath $(EXTDIR)))
 
-.PHONY: all help deps test run-qemu bench sparse lint lab check check-all \
+.PHONY: all help deps test run-qemu bench sparse lint lab check check-all clean-kernels \
 	test-solutions lab-selftest shell-selftest debug-selftest docs pdf docs-check clean
 .DEFAULT_GOAL := all
 
@@ -48,7 +48,8 @@ help:
 	@echo 'make docs             render the book to $(BUILD)/docs/html'
 	@echo 'make pdf              render the book to one PDF in $(BUILD)/docs'
 	@echo 'make docs-check       open the rendered book in headless Chromium and check it'
-	@echo 'make clean            remove $(BUILD)/'
+	@echo 'make clean            remove $(BUILD)/ (the kernels in the shared cache stay)'
+	@echo 'make clean-kernels    remove the shared cache of fetched and built kernels too'
 	@echo 'Variables: CH=NN (or CH="01 05"), KERNEL=6.1|6.12|6.12-rt (Debian 12 kernels, fetched'
 	@echo '           into the cache, never installed) or KERNEL=debug (6.1 with KASAN, kmemleak,'
 	@echo '           lockdep..., built once into the cache), ACCEL=auto|kvm|tcg, V=1; advanced: KVER=<release>'
@@ -66,6 +67,10 @@ $(FOLDERS):
 
 clean:
 	rm -rf $(BUILD)
+
+# The kernels live in a cache every clone on the machine shares.
+clean-kernels: clean
+	rm -rf "$$(scripts/cache-dir.sh)"
 
 # The book: docs/build.sh renders it (html, pdf) and checks the rendered
 # pages in a headless browser (check).

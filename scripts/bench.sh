@@ -68,6 +68,8 @@ repeat "$boots" time_empty_boot | median | sed 's/^/empty boot to power-off:    
 # what it costs.
 (export WB_APPEND=init_on_free=0; repeat "$boots" time_empty_boot) | median |
 	sed 's/^/  the same without init_on_free: /'
+(export SMP=2; repeat "$boots" time_empty_boot) | median |
+	sed 's/^/  the same with 2 vCPUs (SMP):  /'
 echo "peak memory of one VM:          $(peak_memory) MB (resident, QEMU with 256 MB of guest RAM)"
 repeat "$tests" time_make test | median | sed 's/^/make test (all chapters, warm): /'
 repeat "$builds" time_clean_build | median | sed 's/^/clean build (make, -j'"$(nproc)"'):     /'

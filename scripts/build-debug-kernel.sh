@@ -12,8 +12,8 @@
 # kernel), configured as 'make tinyconfig' plus scripts/debug-kernel.config
 # (merged with the kernel's own scripts/kconfig/merge_config.sh, then 'make
 # olddefconfig'). The build stops if any option the fragment asks for did
-# not survive, naming it. Missing packages are installed with apt-get (as
-# root, or through sudo).
+# not survive, naming it. Missing packages are installed by scripts/deps.sh
+# (its 'debug' group).
 #
 # The cache entry is
 #   $(scripts/cache-dir.sh)/debug-6.1-VERSION-HASH/
@@ -52,12 +52,6 @@ source_package=linux-source-6.1
 # Bump when what the entry holds changes (what is built, kept or trimmed),
 # so that an old entry is not trusted for a new layout.
 RECIPE=1
-# What the build needs beyond the workbook's 'vm' group (which brings make,
-# gcc, libc6-dev and xz-utils): the source, and the kernel build's own
-# tools (bc for the timeconst header, bison and flex for Kconfig, libelf
-# for objtool, libssl for the host tools that sign and extract certificates).
-DEBUG_KERNEL_PACKAGES="linux-source-6.1 bc bison flex libelf-dev libssl-dev
-make gcc libc6-dev xz-utils"
 # Free space the build needs in the cache directory: the tree peaks at
 # 2.3 GB before the kernel's objects are deleted, and 1.6 GB are kept
 # (measured with 6.1.192); 4 GB leaves room for the rest of the disk.
@@ -69,34 +63,11 @@ die() {
 	exit 1
 }
 
-missing_packages() {
-	for pkg in $DEBUG_KERNEL_PACKAGES; do
-		status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
-		case "$status" in
-		*" installed") ;;
-		*) echo "$pkg" ;;
-		esac
-	done
-}
-
+# What the build needs (the source, and the kernel build's own tools) is
+# the 'debug' group of scripts/deps.sh.
 install_packages() {
-	command -v dpkg-query >/dev/null 2>&1 || return 0
-	missing=$(missing_packages | tr '\n' ' ')
-	[ -n "${missing% }" ] || return 0
-	if [ "$(id -u)" = 0 ]; then
-		sudo=""
-	elif command -v sudo >/dev/null 2>&1; then
-		sudo=sudo
-	else
-		die "missing packages: $missing; as root, run: apt-get install $missing"
-	fi
-	say "installing $missing"
-	# shellcheck disable=SC2086 # the package list is split on purpose
-	if ! { $sudo apt-get update -qq >&2 &&
-		$sudo env DEBIAN_FRONTEND=noninteractive \
-			apt-get install -y -qq --no-install-recommends $missing >&2; }; then
-		die "could not install $missing (apt-get failed; see above)"
-	fi
+	"$here/scripts/deps.sh" --ensure-debug >&2 ||
+		die "the packages the build needs could not be installed (see above)"
 }
 
 version() {

@@ -7,6 +7,7 @@
 #   deps.sh --ensure-docs   the same for the 'docs' group (what 'make docs' runs)
 #   deps.sh --ensure-lint   the same for the 'lint' group (what 'make lint' runs)
 #   deps.sh --ensure-selftest   the same for 'selftest' (make shell-selftest)
+#   deps.sh --ensure-debug      the same for 'debug' (the debug kernel's build)
 #
 # Idempotent: packages already installed are left alone. apt-get runs through
 # sudo when we are not root.
@@ -23,11 +24,15 @@ set -eu
 #   docs: render the book and check it in a real browser.
 #   lint: the kernel's own checkpatch.pl, from the kernel source package.
 #   selftest: drive 'make run-qemu' in a terminal as a student would.
+#   debug: build the debug kernel (KERNEL=debug) from Debian's kernel source:
+#         bc for the timeconst header, bison and flex for Kconfig, libelf
+#         for objtool, libssl for the host tools that handle certificates.
 VM_PACKAGES="qemu-system-x86 busybox-static cpio kmod xz-utils make gcc gcc-12
 libc6-dev libelf1 libssl3 python3 sparse patch"
 DOCS_PACKAGES="asciidoctor ruby-rouge graphviz ruby-asciidoctor-pdf chromium"
 LINT_PACKAGES="linux-source-6.1"
 SELFTEST_PACKAGES="tmux"
+DEBUG_PACKAGES="linux-source-6.1 bc bison flex libelf-dev libssl-dev"
 # end::packages[]
 
 missing_from() {
@@ -97,19 +102,23 @@ case "${1:-all}" in
 	# shellcheck disable=SC2086
 	install_missing $VM_PACKAGES $LINT_PACKAGES
 	;;
+--ensure-debug)
+	# shellcheck disable=SC2086
+	install_missing $VM_PACKAGES $DEBUG_PACKAGES
+	;;
 --ensure-selftest)
 	# shellcheck disable=SC2086
 	install_missing $VM_PACKAGES $SELFTEST_PACKAGES
 	;;
 all)
 	# shellcheck disable=SC2086
-	install_missing $VM_PACKAGES $DOCS_PACKAGES $LINT_PACKAGES $SELFTEST_PACKAGES
+	install_missing $VM_PACKAGES $DOCS_PACKAGES $LINT_PACKAGES $SELFTEST_PACKAGES $DEBUG_PACKAGES
 	ensure_kernel_lists
 	forget_kernel_choice
 	echo "deps.sh: all dependencies are installed"
 	;;
 *)
-	echo "usage: deps.sh [--ensure|--ensure-docs|--ensure-lint|--ensure-selftest]" >&2
+	echo "usage: deps.sh [--ensure|--ensure-docs|--ensure-lint|--ensure-selftest|--ensure-debug]" >&2
 	exit 2
 	;;
 esac
