@@ -120,7 +120,7 @@ choose_accel() {
 		exit 2
 		;;
 	esac
-	verdict=$(sed -n "s/^$kver //p" "$accel_cache" 2>/dev/null || true)
+	verdict=$(sed -n "s/^$kver //p" "$accel_cache" 2>/dev/null | head -n 1 || true)
 	if [ -n "$verdict" ]; then
 		echo "$verdict"
 		return
