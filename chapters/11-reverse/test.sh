@@ -101,11 +101,13 @@ check_eq "a write from a bad pointer gets EFAULT and leaves no phrase" \
 then: read: EAGAIN" "$(reverse badwrite)"
 check_eq "wbio badwrite: EFAULT" "error: EFAULT" "$(wbio badwrite /dev/reverse 2>/dev/null)"
 
-# Every answer is checked; at least 100 of them, so the check means something
-# (the writer yields after each write; about 1300 are read under TCG).
+# Every answer is checked; at least 10 of them, so the check means something.
+# How many the reader gets depends on the scheduler (the writer yields after
+# each write; about 1300 are read under TCG on a quiet host, under 100 on a
+# busy one), so the floor is low: a timing, not a behaviour.
 run reverse race 2000
 check_match "the fork race: 2000 phrases through one shared fd, none torn" \
-	"^read [1-9][0-9]{2,} phrases of 2001 written, 0 torn$" "$OUT"
+	"^read [1-9][0-9]+ phrases of 2001 written, 0 torn$" "$OUT"
 
 # A held-open file keeps the module in use.
 wbio hold /dev/reverse >/tmp/rev-hold 2>&1 &
