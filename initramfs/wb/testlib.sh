@@ -20,6 +20,9 @@
 #   klog_mark / klog [REGEX]             kernel log lines since the mark (only
 #                                        those matching REGEX, if given: the
 #                                        rest of the kernel logs too)
+#   wait_klog ERE [SECONDS]              wait until the kernel log since the
+#                                        mark has a line matching ERE (5 s at
+#                                        most); fails on timeout
 #   skip DESC REASON                     a check that cannot run here (counts
 #                                        neither passed nor failed)
 #   bail_out REASON                      stop the test now; the checks not run
@@ -141,6 +144,24 @@ klog_mark() {
 klog() {
 	dmesg | tail -n "+$((${T_KLOG_MARK:-0} + 1))" | sed 's/^\[[ 0-9.]*\] //' |
 		grep -E -- "${1:-.}"
+}
+
+# What a module logs from a bottom half, a timer or a work item comes when it
+# comes: poll the log since the mark, as wait_line polls a file. Reading the
+# log takes a while itself, so the limit is a time (by the uptime clock, in
+# centiseconds), not a number of polls.
+wait_klog() {
+	t_until=$(($(t_uptime_cs) + ${2:-5} * 100))
+	until klog "$1" >/dev/null; do
+		[ "$(t_uptime_cs)" -lt "$t_until" ] || return 1
+		sleep 0.05
+	done
+}
+
+t_uptime_cs() {
+	read -r t_up _ </proc/uptime
+	# "12.05" is 1205; the "1" keeps "05" from reading as octal.
+	echo $((${t_up%.*} * 100 + 1${t_up#*.} - 100))
 }
 
 # host ACTION ARGS...: ask the host runner to do something outside the VM,
