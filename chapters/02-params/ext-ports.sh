@@ -4,18 +4,7 @@
 # The reference solution is solutions/02-params/ports.patch.
 . /wb/testlib.sh
 plan 8
-
-P=/sys/module/paramdemo/parameters
-
-# try_load ARGS...: an insmod that should fail; OUT/RC from run, LOG the
-# module's log lines, LOADED whether it loaded anyway (then it is removed).
-try_load() {
-	klog_mark
-	run insmod paramdemo.ko "$@"
-	LOG=$(klog '^paramdemo: ')
-	LOADED=$(lsmod | grep -c '^paramdemo ')
-	[ "$LOADED" = 0 ] || rmmod paramdemo
-}
+. ./params.sh
 
 try_load ports=22,70000
 check_match "insmod paramdemo.ko ports=22,70000 fails with Invalid argument" \

@@ -3,24 +3,13 @@
 # modinfo, and the refusal of bad values at load time and at run time.
 . /wb/testlib.sh
 plan 41
-
-P=/sys/module/paramdemo/parameters
+. ./params.sh
 
 # wb ARGS...: wb; OUT is what it prints ("error: EINVAL" on failure),
 # without its explanation on stderr.
 wb() {
 	OUT=$(wbio "$@" 2>/dev/null)
 	RC=$?
-}
-
-# try_load ARGS...: insmod that is expected to fail; OUT/RC from run, LOG
-# the module's kernel log lines, LOADED whether it is loaded anyway.
-try_load() {
-	klog_mark
-	run insmod paramdemo.ko "$@"
-	LOG=$(klog 'paramdemo|ports')
-	LOADED=$(lsmod | grep -c '^paramdemo ')
-	[ "$LOADED" = 0 ] || rmmod paramdemo
 }
 
 # --- defaults -----------------------------------------------------------
