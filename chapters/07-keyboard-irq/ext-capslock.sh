@@ -6,23 +6,11 @@
 # solutions/07-keyboard-irq/capslock.patch.
 . /wb/testlib.sh
 plan 5
-
-# type_line KEY...: the host presses the keys; a reader on tty1 (the
-# foreground console) prints the line they made ("line: TEXT").
-type_line() {
-	rm -f /tmp/ttyline.out
-	./ttyline /dev/tty1 5000 >/tmp/ttyline.out 2>&1 &
-	reader=$!
-	wait_line /tmp/ttyline.out '^(ready|error)'
-	host send-keys "$@"
-	wait $reader
-	LINE=$(sed -n 's/^line: //p' /tmp/ttyline.out)
-	[ -n "$LINE" ] || LINE=$(cat /tmp/ttyline.out)
-}
+. ./keys.sh
 
 klog_mark
 insmod kbdirq.ko
-type_line caps_lock a ret
+tty_type caps_lock a ret
 check_eq "with the module loaded, Caps Lock then a gives a lowercase a" "a" "$LINE"
 check_eq "... yet the bottom half still logs the Caps Lock it swallowed" \
 	"kbdirq: scan code 0x3a pressed
@@ -32,9 +20,9 @@ check_eq "... and the keys after it are logged as before" \
 kbdirq: scan code 0x1e released" "$(klog '^kbdirq: scan code 0x1e ')"
 rmmod kbdirq
 
-type_line caps_lock a ret
+tty_type caps_lock a ret
 check_eq "after rmmod kbdirq, Caps Lock then a gives an uppercase A" "A" "$LINE"
 # Caps Lock is on now: press it once more, and the console is as it was.
-type_line caps_lock a ret
+tty_type caps_lock a ret
 check_eq "... and Caps Lock pressed again turns it off (a)" "a" "$LINE"
 done_testing

@@ -14,27 +14,15 @@ a:1e:A s:1f:S d:20:D f:21:F g:22:G h:23:H j:24:J k:25:K l:26:L
 z:2c:Z x:2d:X c:2e:C v:2f:V b:30:B n:31:N m:32:M
 ret:1c:Enter spc:39:Space"
 
-watch_klog() {
-	cat /dev/kmsg >/tmp/kbdirq-kmsg &
-	KMSG_CAT=$!
-}
-
-unwatch_klog() {
-	kill "$KMSG_CAT"
-	wait "$KMSG_CAT" 2>/dev/null
-}
-
-# press WAIT_FOR KEY...: the host presses the keys; wait until the log has
-# WAIT_FOR (the line of the last release, one that no earlier round logged:
-# the watched file starts with the whole log), then LOG holds kbdirq's lines.
+# press WAIT_FOR KEY...: the host presses the keys; wait until the log since
+# the mark has WAIT_FOR (the line of the last release), then LOG holds
+# kbdirq's lines.
 press() {
 	last=$1
 	shift
 	klog_mark
-	watch_klog
 	host send-keys "$@"
-	wait_line /tmp/kbdirq-kmsg "kbdirq: $last\$"
-	unwatch_klog
+	wait_klog "^kbdirq: $last\$"
 	LOG=$(klog '^kbdirq: (key|scan code) ')
 }
 

@@ -4,6 +4,7 @@
 # leaves the keyboard working for the console. Runs in the VM.
 . /wb/testlib.sh
 plan 21
+. ./keys.sh
 
 # Set-1 make codes of the QEMU qcodes we press (i8042 translates the
 # keyboard's set 2 into set 1); a release is the same code with bit 7 set.
@@ -25,32 +26,14 @@ expected_log() {
 
 irq1_line() { grep -E '^ *1:' /proc/interrupts; }
 irq1_count() { irq1_line | awk '{ print $2 }'; }
-counter() { awk -v k="$1:" '$1 == k { print $2 }' /proc/kbdirq; }
-
-# The kernel log as it grows, in a file that wait_line can watch (the log
-# is cleared when the chapter starts, so old lines cannot match).
-watch_klog() {
-	cat /dev/kmsg >/tmp/kbdirq-kmsg &
-	KMSG_CAT=$!
-}
-
-unwatch_klog() {
-	kill "$KMSG_CAT"
-	wait "$KMSG_CAT" 2>/dev/null
-}
 
 # type_line WHEN: the host types "h i ret"; a reader on tty1 (the
 # foreground console) must get the line "hi".
 type_line() {
-	rm -f /tmp/ttyline.out
-	./ttyline /dev/tty1 5000 >/tmp/ttyline.out 2>&1 &
-	reader=$!
-	wait_line /tmp/ttyline.out '^(ready|error)'
-	host send-keys h i ret
-	wait $reader
+	tty_type h i ret
 	check_eq "keys typed $1 still reach the console (tty1 reads \"hi\")" \
 		"ready
-line: hi" "$(cat /tmp/ttyline.out)"
+line: hi" "$TTY_OUT"
 }
 
 check_no_match "before loading, IRQ 1 belongs to i8042 alone" "kbdirq" "$(irq1_line)"
@@ -66,10 +49,8 @@ klog_mark
 transcript try-load "$(banner_cmd 2)"
 check_match "banner: 'insmod kbdirq.ko; grep ...' shows i8042, kbdirq on IRQ 1" \
 	"^ *1: .*i8042, kbdirq$" "$OUT"
-watch_klog
 host send-keys a
-wait_line /tmp/kbdirq-kmsg "kbdirq: scan code 0x$(make_code a) released"
-unwatch_klog
+wait_klog "kbdirq: scan code 0x$(make_code a) released"
 transcript try-keys "$(banner_cmd 4)"
 check_eq "banner: 'dmesg | grep kbdirq; cat /proc/kbdirq' shows the key a and counts it" \
 	"kbdirq: watching the keyboard on IRQ 1
@@ -89,12 +70,11 @@ check_match "/proc/interrupts lists kbdirq on IRQ 1 beside i8042" \
 	"i8042, kbdirq$" "$(irq1_line)"
 
 irqs0=$(irq1_count)
-watch_klog
 KEYS="a s d f"
 host send-keys $KEYS
 check_eq "the host pressed the keys" "ok" "$HOST_REPLY"
 # The bottom half logs later: wait for the release of the last key.
-wait_line /tmp/kbdirq-kmsg "kbdirq: scan code 0x$(make_code f) released"
+wait_klog "kbdirq: scan code 0x$(make_code f) released"
 check_eq "the bottom half logs each key of '$KEYS': press then release, in order" \
 	"$(expected_log $KEYS)" "$(klog 'kbdirq: scan code')"
 
@@ -105,7 +85,6 @@ check_eq "no byte was dropped from the fifo" "0" "$(counter dropped)"
 check_eq "the shared handler ran once for every IRQ 1 interrupt (its count = /proc/interrupts)" \
 	"$(($(irq1_count) - irqs0))" "$(counter interrupts)"
 
-unwatch_klog
 type_line "while kbdirq is loaded"
 
 klog_mark
