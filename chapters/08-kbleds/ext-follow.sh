@@ -7,31 +7,20 @@
 # The reference solution is solutions/08-kbleds/follow.patch.
 . /wb/testlib.sh
 plan 11
+. ./leds.sh
 export PATH="$PWD:$PATH"
-
-# states REPLY: the LED states of a led-log reply, in order, one a line.
-states() { printf '%s\n' $1 | grep ':' | sed 's/.*://'; }
 
 # check_blinks DESC REPLY: at least 5 LED changes in the reply, each of them
 # toggling all three LEDs (the default pattern 7).
 check_blinks() {
-	n=$(states "$2" | grep -c .)
-	bad=$(states "$2" | awk 'NR > 1 && xor($1, prev) != 7 { print prev " to " $1 } { prev = $1 }')
+	n=$(led_states "$2" | grep -c .)
+	bad=$(led_states "$2" | awk 'NR > 1 && xor($1, prev) != 7 { print prev " to " $1 } { prev = $1 }')
 	if [ "$n" -ge 5 ] && [ -z "$bad" ]; then
 		ok "$1"
 	else
 		not_ok "$1" "expected at least 5 changes, each toggling pattern 7" \
 			"got $n changes: $2" "${bad:+changes that did not toggle 7: $bad}"
 	fi
-}
-
-# wait_klog ERE: wait (5 s at most) for a kernel log line since the mark.
-wait_klog() {
-	i=0
-	until klog "$1" >/dev/null || [ $i -ge 100 ]; do
-		sleep 0.05
-		i=$((i + 1))
-	done
 }
 
 # blink_window: the LED changes during one second.
@@ -42,13 +31,10 @@ blink_window() {
 }
 
 # Both consoles held open, as a getty or a shell on each would.
-for n in 1 2; do
-	wbio hold /dev/tty$n >/tmp/holder$n.out 2>&1 &
-	eval "holder$n=\$!"
-	wait_line /tmp/holder$n.out '^(open|error)'
-done
+hold_tty /dev/tty1
+hold_tty /dev/tty2
 check_eq "background processes hold tty1 and tty2 open" "open open" \
-	"$(cat /tmp/holder1.out) $(cat /tmp/holder2.out)"
+	"$(held /dev/tty1) $(held /dev/tty2)"
 BEFORE=$(getleds /dev/tty1)
 
 klog_mark
@@ -85,29 +71,14 @@ check_eq "after rmmod the LEDs show tty1's state from before loading" \
 # keeps showing that state, whatever the keys do.)
 chvt 2
 sleep 0.2
-S0=$(getleds /dev/tty2)
-host led-log begin
-host send-keys caps_lock
-i=0
-host led-log end
-until [ -n "$(states "$HOST_REPLY")" ] || [ $i -ge 20 ]; do
-	sleep 0.05
-	i=$((i + 1))
-	host led-log end
-done
-CAPS=$HOST_REPLY
-host send-keys caps_lock
-sleep 0.2
-caps=$(states "$CAPS" | tail -n 1)
+caps_flip /dev/tty2
+caps=$(led_states "$CAPS" | tail -n 1)
 check_eq "on tty2, which it left, Caps Lock flips its LED again" "flipped" \
-	"$([ -n "$caps" ] && [ $(((S0 ^ caps) & 4)) = 4 ] && echo flipped ||
-		echo "LEDs $S0 before the key, changes after it: ${CAPS:-none}")"
+	"$([ -n "$caps" ] && [ $(((CAPS_FROM ^ caps) & 4)) = 4 ] && echo flipped ||
+		echo "LEDs $CAPS_FROM before the key, changes after it: ${CAPS:-none}")"
 chvt 1
 
-for n in 1 2; do
-	eval "kill \$holder$n; wait \$holder$n" 2>/dev/null
-	rm -f /tmp/holder$n.out
-done
+release_ttys
 check_eq "tty1 is in front again at the end" "tty1" "$(cat /sys/class/tty/tty0/active)"
 check_no_match "no kbleds module is left loaded" "^kbleds " "$(lsmod)"
 done_testing

@@ -5,6 +5,7 @@
 # solutions/08-kbleds/jiffies.patch.
 . /wb/testlib.sh
 plan 5
+. ./leds.sh
 
 TTY=/dev/tty1
 P=/proc/kbleds
@@ -17,9 +18,7 @@ jiffies_now() { sed -n 's/^jiffies: //p' /proc/timer_list | head -n 1; }
 # ceil_jiffies MS HZ: what msecs_to_jiffies(MS) must give at HZ.
 ceil_jiffies() { echo $(( ($1 * $2 + 999) / 1000 )); }
 
-wbio hold $TTY >/tmp/holder.out 2>&1 &
-holder=$!
-wait_line /tmp/holder.out '^(open|error)'
+hold_tty $TTY
 
 insmod kbleds.ko
 HZ=$(field HZ)
@@ -47,6 +46,5 @@ check_eq "with period_ms=210 it shows period_jiffies, rounded up" \
 check_match "... and the shown HZ is one the kernel can have" \
 	'^(100|250|300|1000)$' "$HZ"
 rmmod kbleds
-kill $holder
-wait $holder 2>/dev/null
+release_ttys
 done_testing

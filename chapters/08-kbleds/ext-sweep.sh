@@ -8,33 +8,20 @@
 # solutions/08-kbleds/sweep.patch.
 . /wb/testlib.sh
 plan 9
+. ./leds.sh
 export PATH="$PWD:$PATH"
 
 TTY=/dev/tty1
 
 # states REPLY: the LED states of a led-log reply, in order, on one line.
-states() { printf '%s\n' $1 | grep ':' | sed 's/.*://' | tr '\n' ' ' | sed 's/ $//'; }
+states() { led_states "$1" | tr '\n' ' ' | sed 's/ $//'; }
 
-# median_ms REPLY: the median time between two changes, in ms.
-median_ms() {
-	printf '%s\n' $1 | grep ':' | awk -F: 'NR > 1 { printf "%d\n", ($1 - t) * 1000 } { t = $1 }' |
-		sort -n | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }'
-}
-
-wbio hold $TTY >/tmp/holder.out 2>&1 &
-holder=$!
-wait_line /tmp/holder.out '^(open|error)'
+hold_tty $TTY
 BEFORE=$(getleds $TTY)
 
 # --- sweep=1, every 100 ms ----------------------------------------------------
-host led-log begin
-run insmod kbleds.ko sweep=1 period_ms=100
-LOADED=$RC
-sleep 1.3
-host led-log end
-SWEEP=$HOST_REPLY
-run rmmod kbleds
-UNLOADED=$RC
+led_run 1.3 sweep=1 period_ms=100
+SWEEP=$LEDS
 check_eq "kbleds loads with sweep=1 period_ms=100" "0" "$LOADED"
 seen=$(states "$SWEEP")
 n=$(echo $seen | wc -w)
@@ -59,20 +46,14 @@ check_eq "after rmmod the LEDs are back to the state before loading" \
 	"$BEFORE" "$(getleds $TTY)"
 
 # --- without sweep, the pattern still blinks ----------------------------------
-host led-log begin
-run insmod kbleds.ko period_ms=100 pattern=2
-LOADED=$RC
-sleep 0.7
-host led-log end
-BLINK=$HOST_REPLY
-rmmod kbleds
+led_run 0.7 period_ms=100 pattern=2
+BLINK=$LEDS
 check_eq "without sweep, kbleds loads with period_ms=100 pattern=2" "0" "$LOADED"
 seen=$(states "$BLINK")
 n=$(echo $seen | wc -w)
 expect=$(awk -v n="$n" 'BEGIN { if (n < 4) n = 4; for (i = 0; i < n; i++) printf "%s%s", (i ? " " : ""), (i % 2 ? 0 : 2) }')
 check_eq "... and toggles Num Lock alone, at least 4 times: 2 0 2 0 ..." "$expect" "$seen"
 
-kill "$holder"
-wait "$holder" 2>/dev/null
+release_ttys
 check_no_match "no kbleds module is left loaded" "^kbleds " "$(lsmod)"
 done_testing

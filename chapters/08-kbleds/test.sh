@@ -4,28 +4,12 @@
 # LED states are watched from outside, at QEMU's emulated PS/2 keyboard.
 . /wb/testlib.sh
 plan 30
+. ./leds.sh
 
 TTY=/dev/tty1
 # The chapter's tools sit next to this script (make run-qemu puts them on
 # PATH too).
 export PATH="$PWD:$PATH"
-
-# hold_tty: keep the foreground console open in the background, as a getty
-# or a shell on it would; HOLDER is its pid.
-hold_tty() {
-	rm -f /tmp/holder.out
-	wbio hold $TTY >/tmp/holder.out 2>&1 &
-	HOLDER=$!
-	wait_line /tmp/holder.out '^(open|error)'
-}
-
-release_tty() {
-	kill "$HOLDER"
-	wait "$HOLDER" 2>/dev/null
-}
-
-# led_changes REPLY: the "SECONDS:STATE" pairs of a led-log reply, one a line.
-led_changes() { printf '%s\n' $1 | grep ':'; }
 
 # check_blink DESC REPLY PERIOD_MS PATTERN MIN_CHANGES [WHOLE]: the LEDs
 # changed at least MIN_CHANGES times, each change (of WHOLE, the window up to
@@ -45,8 +29,7 @@ check_blink() {
 	bad=$(led_changes "${6:-$2}" | awk -F: -v prev="$BEFORE" -v p="$4" '
 		{ if (xor($2, prev) != p) print "from " prev " to " $2 " at " $1 "s"; prev = $2 }')
 	check_eq "$1: each change toggles exactly the LEDs of pattern $4" "" "$bad"
-	median=$(printf '%s\n' "$changes" | awk -F: 'NR > 1 { printf "%d\n", ($1 - t) * 1000 } { t = $1 }' |
-		sort -n | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }')
+	median=$(median_ms "$2")
 	lo=$(($3 * 7 / 10))
 	hi=$(($3 * 13 / 10))
 	if [ -n "$median" ] && [ "$median" -ge $lo ] && [ "$median" -le $hi ]; then
@@ -103,8 +86,8 @@ check_no_match "... and the module is not loaded" "^kbleds " "$(lsmod)"
 # For the book: the line the module logs (busybox insmod tries twice).
 transcript notty-log "dmesg | grep kbleds: | tail -n 1"
 
-hold_tty
-check_eq "a background process holds $TTY open" "open" "$(cat /tmp/holder.out)"
+hold_tty $TTY
+check_eq "a background process holds $TTY open" "open" "$(held $TTY)"
 
 run insmod kbleds.ko period_ms=10
 check_match "a period below 50 ms is refused (EINVAL)" "Invalid argument" "$OUT"
@@ -150,28 +133,13 @@ check_eq "KDGETLED agrees after rmmod" "$BEFORE" "$(./getleds $TTY)"
 
 # KDSETLED 0xff gave the LEDs back to the keyboard: Caps Lock now lights its
 # LED again (while kbleds held them, it would not). caps_lit REPLY: is the
-# Caps Lock bit set in the last state of a led-log reply?
+# Caps Lock bit set in the last state of a led-log reply? (caps_flip presses
+# it twice, so that the keyboard is left as we found it.)
 caps_lit() {
 	last=$(led_changes "$1" | tail -n 1)
 	[ -n "$last" ] && [ $((${last#*:} & 4)) = 4 ]
 }
-host led-log begin
-host send-keys caps_lock
-i=0
-host led-log end
-until caps_lit "$HOST_REPLY" || [ $i -ge 20 ]; do
-	sleep 0.05
-	i=$((i + 1))
-	host led-log end
-done
-CAPS=$HOST_REPLY
-# Press it again so that the keyboard is left as we found it.
-host send-keys caps_lock
-i=0
-while [ "$(./getleds $TTY)" != "$BEFORE" ] && [ $i -lt 20 ]; do
-	sleep 0.05
-	i=$((i + 1))
-done
+caps_flip $TTY
 if caps_lit "$CAPS"; then
 	ok "after rmmod the LEDs follow the keyboard again (Caps Lock lights its LED)"
 else
@@ -181,17 +149,11 @@ fi
 
 # --- the parameters: only Caps Lock, every 100 ms -------------------------
 BEFORE=$(./getleds $TTY)
-host led-log begin
-run insmod kbleds.ko period_ms=100 pattern=4
-LOADED=$RC
-sleep 0.7
-host led-log end
-PARAM=$HOST_REPLY
-rmmod kbleds
+led_run 0.7 period_ms=100 pattern=4
 check_eq "kbleds loads with period_ms=100 pattern=4" "0" "$LOADED"
-check_blink "period_ms=100 pattern=4" "$PARAM" 100 4 5
+check_blink "period_ms=100 pattern=4" "$LEDS" 100 4 5
 
-release_tty
+release_ttys
 check_no_match "no kbleds module is left loaded" "^kbleds " "$(lsmod)"
 
 done_testing
