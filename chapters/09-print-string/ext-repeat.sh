@@ -7,12 +7,7 @@
 # solutions/09-print-string/repeat.patch.
 . /wb/testlib.sh
 plan 12
-export PATH="$PWD:$PATH"
-
-HELLO="Hello from print_string, on your terminal"
-BYE="Goodbye from print_string"
-
-bytes() { od -An -c -v | tr -d '\n'; }
+. ./greeting.sh
 
 # ntimes N TEXT: TEXT and \r\n, N times.
 ntimes() {

@@ -6,12 +6,7 @@
 # solutions/09-print-string/winsize.patch.
 . /wb/testlib.sh
 plan 8
-export PATH="$PWD:$PATH"
-
-HELLO="Hello from print_string, on your terminal"
-BYE="Goodbye from print_string"
-
-bytes() { od -An -c -v | tr -d '\n'; }
+. ./greeting.sh
 
 # on_pty FILE CMDLINE: run the shell command line on a new pseudo-terminal
 # after printing that terminal's name; FILE gets the name as tty_name()

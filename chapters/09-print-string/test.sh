@@ -4,17 +4,7 @@
 # in the log when there is none. Runs in the VM; see initramfs/wb/testlib.sh.
 . /wb/testlib.sh
 plan 28
-# The chapter's tools sit next to this script (make run-qemu puts them on
-# PATH too).
-export PATH="$PWD:$PATH"
-
-HELLO="Hello from print_string, on your terminal"
-BYE="Goodbye from print_string"
-
-# Bytes made visible and comparable, four columns each: "   H   i  \r  \n".
-bytes() {
-	od -An -c -v | tr -d '\n'
-}
+. ./greeting.sh
 
 # ptyrun prints what reached the terminal; a fresh file per run.
 klog_mark
