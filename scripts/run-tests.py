@@ -232,6 +232,7 @@ class Runner:
         self.kmemleak = False       # judge chapters after the leak scan
         self.waiting = []           # chapters over, waiting for that scan
         self.leak = None            # the chapter of the leak report being read
+        self.leaks = 0              # how many objects the leak scan found
 
     # --- reading QEMU ----------------------------------------------------
     def reader(self, stream, tag):
@@ -287,7 +288,10 @@ class Runner:
         elif line.startswith("@@stuck "):
             pass                            # quoted after its note
         elif line.startswith("@@module "):
-            self.symbols.module_loaded(*line.split()[1:4])
+            # A kernel message can land in the middle of the line.
+            m = re.match(r"@@module (\w+) (\.[\w.]+) 0x([0-9a-f]{16})$", line)
+            if m:
+                self.symbols.module_loaded(m.group(1), m.group(2), m.group(3))
         elif line.startswith("@@kmemleak "):
             self.on_kmemleak(line[len("@@kmemleak "):])
         elif ch is None:
@@ -336,6 +340,8 @@ class Runner:
                           f"(tainted {words[1]} -> {words[2]})")
         elif what == "kmemleak":
             self.kmemleak = True
+        elif what == "leaks":
+            self.leaks = int(words[1])
         elif what == "end" and ch:
             if self.kmemleak:
                 self.waiting.append(ch)
@@ -453,9 +459,11 @@ class Runner:
                 if pattern.startswith("unreferenced"):
                     leaks = [h for h in heads if re.search(pattern, h)]
                     sizes = sorted({re.search(pattern, h).group(1) for h in leaks})
+                    found = (f" (kmemleak found {self.leaks} in all; the first reports are shown)"
+                             if self.leaks > len(leaks) else "")
                     return (f"kmemleak: your module leaked {len(leaks)} object"
                             f"{'s' if len(leaks) > 1 else ''} of {' or '.join(sizes)} bytes"
-                            + (f", allocated in {source}" if source else ""))
+                            + (f", allocated in {source}" if source else "") + found)
                 said = say.format(*m.groups(), where=where)
                 if source and not where:
                     said += f"; in your code: {source}"
@@ -607,6 +615,22 @@ def plan_vms(names, jobs, seconds):
     return [vm for vm in vms + list(groups.values()) if vm]
 
 
+def guarded(runner):
+    """Run one VM; a bug in the runner itself fails its chapters, loudly,
+    instead of leaving them unjudged."""
+    try:
+        runner.run()
+    except Exception as e:          # report it, judge nothing as passed
+        import traceback
+        traceback.print_exc()
+        runner.killed = f"the test runner itself failed ({e!r}); this is a workbench bug"
+        try:
+            runner.stop()
+        except Exception:
+            pass
+        runner.account_for_the_rest()
+
+
 def run_suite(names, log, score, transcripts, results, times, jobs):
     chapters = {n: Chapter(n) for n in names}
     printer = Printer(names)
@@ -627,7 +651,7 @@ def run_suite(names, log, score, transcripts, results, times, jobs):
         # Each VM loads modules at addresses of its own.
         symbols = Symbolizer(os.environ.get("WB_KO_DIRS", "").split())
         runner = Runner([chapters[n] for n in vm], printer, vm_log, transcripts, symbols)
-        threads.append(threading.Thread(target=runner.run))
+        threads.append(threading.Thread(target=guarded, args=(runner,)))
     running = []
     for t in threads:                 # at most 'jobs' VMs at once
         while len([r for r in running if r.is_alive()]) >= jobs:
@@ -652,7 +676,7 @@ def summary(names, chapters, score, results):
         print(f"\n{'chapter':24} {'score':>9}  status")
         for name in names:
             p, f, _ = chapters[name].counts()
-            print(f"{name:24} {p:>4}/{p + f:<4}  {'PASS' if not f else 'FAIL'}")
+            print(f"{name:24} {p:>4}/{p + f:<4}  {'PASS' if p and not f else 'FAIL'}")
         print(f"Score: {passed}/{passed + failed} tests passed")
     print(f"{passed} passed, {failed} failed"
           + (f", {skipped} skipped" if skipped else ""), flush=True)

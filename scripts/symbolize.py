@@ -36,6 +36,16 @@ class Symbolizer:
     def module_loaded(self, module, section, address):
         self.loaded.append((int(address, 16), module, section))
 
+    def _size(self, module, section):
+        """The size of a section of the module's .ko."""
+        out = subprocess.run(["objdump", "-h", self.kos[module]],
+                             capture_output=True, text=True).stdout
+        for line in out.splitlines():
+            f = line.split()
+            if len(f) > 2 and f[1] == section:
+                return int(f[2], 16)
+        return 0
+
     def _symbols(self, module):
         if module not in self.symbols:
             out = subprocess.run(["objdump", "-t", self.kos[module]],
@@ -49,13 +59,17 @@ class Symbolizer:
         return self.symbols[module]
 
     def _line(self, module, section, offset):
+        """The source line of an address: with inlining, the innermost
+        line in the module's own .c files, not in a kernel header."""
         key = (module, section, offset)
         if key not in self.lines:
-            out = subprocess.run(["addr2line", "-e", self.kos[module], "-j", section,
+            out = subprocess.run(["addr2line", "-i", "-e", self.kos[module], "-j", section,
                                   hex(offset)], capture_output=True, text=True).stdout
-            where = out.strip().splitlines()[0] if out.strip() else "?"
-            where = re.sub(r" \(discriminator \d+\)", "", where)
-            self.lines[key] = "" if where.startswith("?") else os.path.basename(where)
+            chain = [re.sub(r" \(discriminator \d+\)", "", l) for l in out.split("\n")
+                     if l.strip() and not l.startswith("?")]
+            own = [l for l in chain if re.search(r"\.c:\d+$", l)]
+            where = (own or chain or [""])[0]
+            self.lines[key] = os.path.basename(where)
         return self.lines[key]
 
     def frame(self, function, offset, module):
@@ -73,10 +87,13 @@ class Symbolizer:
         an address inside a module that was loaded and is gone, or None."""
         address = int(address, 16)
         best = None
-        for base, module, section in self.loaded:
-            if base <= address < base + (1 << 20) and (best is None or base > best[0]):
+        # The latest load that put a section there: module memory is reused
+        # from one insmod to the next.
+        for base, module, section in reversed(self.loaded):
+            if module in self.kos and base <= address < base + self._size(module, section):
                 best = (base, module, section)
-        if best is None or best[1] not in self.kos:
+                break
+        if best is None:
             return None
         base, module, section = best
         offset = address - base
