@@ -23,7 +23,8 @@ pipe.
 
 Scores are fair: a test declares its plan ("1..N") before its first check,
 as KTAP does, and every planned check that never ran (a crash, a hang, a
-"Bail out!") counts as failed. "ok N - desc # SKIP reason" counts as neither.
+"Bail out!") counts as failed. "ok N - desc # SKIP reason" is an "ok": a
+score counts it, and the summary line lists it apart as skipped.
 
 Besides the chapter's own checks, every chapter gets one more test from this
 side: "the kernel stayed healthy". It fails on an Oops, BUG, WARNING, KASAN,

@@ -23,8 +23,8 @@
 #   wait_klog ERE [SECONDS]              wait until the kernel log since the
 #                                        mark has a line matching ERE (5 s at
 #                                        most); fails on timeout
-#   skip DESC REASON                     a check that cannot run here (counts
-#                                        neither passed nor failed)
+#   skip DESC REASON                     a check that cannot run here (an
+#                                        "ok" with a reason: a score counts it)
 #   bail_out REASON                      stop the test now; the checks not run
 #                                        yet count as failed
 #   host ACTION ARGS...                  ask the host to act; reply in HOST_REPLY
