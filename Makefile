@@ -129,7 +129,7 @@ override KERNEL_INFO := $(shell KERNEL=$(KERNEL) KVER=$(KVER) scripts/kernel.sh)
 ifneq ($(filter error:,$(firstword $(KERNEL_INFO))),)
 $(error $(wordlist 2,999,$(KERNEL_INFO)))
 endif
-ifeq ($(words $(KERNEL_INFO)),5)
+ifeq ($(words $(KERNEL_INFO)),6)
 override KVER := $(word 1,$(KERNEL_INFO))
 else
 $(error scripts/kernel.sh said nothing usable: $(KERNEL_INFO))
@@ -142,6 +142,7 @@ KMODDIR := $(word 4,$(KERNEL_INFO))
 KOUT := $(BUILD)/$(KVER)$(if $(KDIR_GIVEN),-kdir$(subst /,-,$(abspath $(KDIR_GIVEN))))
 export KERNEL KVER ACCEL
 export WB_IMAGE := $(word 2,$(KERNEL_INFO))
+export WB_MEM := $(word 6,$(KERNEL_INFO))
 
 # Which copy of each chapter goes into the VM: the reference (chapters/),
 # or the student's lab (modules/). 'check' tests labs only, 'run-qemu'

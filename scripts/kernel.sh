@@ -2,12 +2,15 @@
 # Say which kernel the workbook builds against and boots. This is the one
 # place that decides it.
 #
-#   kernel.sh        print "RELEASE IMAGE KDIR MODDIR BOOT" on one line:
+#   kernel.sh        print "RELEASE IMAGE KDIR MODDIR BOOT MEM" on one line:
 #                    the kernel release, its bzImage, the kbuild tree to
 #                    build modules against, the directory holding its
 #                    modules.builtin, and how QEMU boots it: "pvh" (the
 #                    uncompressed vmlinux, pulled out of the bzImage) or
-#                    "bzimage" (a KASAN kernel's PVH entry does not boot)
+#                    "bzimage" (a KASAN kernel's PVH entry does not boot),
+#                    and the guest's memory: 256M, or 512M for the debug
+#                    kernel (KASAN's shadow, kmemleak's records of every
+#                    allocation)
 #
 # Environment:
 #   KERNEL=6.1|6.12|6.12-rt   one of the kernels Debian 12 offers (default
@@ -41,7 +44,7 @@ host_releases() {
 if [ -n "${KVER:-}" ]; then
 	[ -r "/boot/vmlinuz-$KVER" ] && [ -d "/lib/modules/$KVER/build" ] ||
 		fail "KVER=$KVER is not a kernel installed here (with /boot/vmlinuz-$KVER and /lib/modules/$KVER/build); installed: $(host_releases | tr '\n' ' ')or use KERNEL=$(echo $KERNELS | sed 's/ /|/g')"
-	echo "$KVER /boot/vmlinuz-$KVER /lib/modules/$KVER/build /lib/modules/$KVER pvh"
+	echo "$KVER /boot/vmlinuz-$KVER /lib/modules/$KVER/build /lib/modules/$KVER pvh 256M"
 	exit 0
 fi
 
@@ -53,8 +56,8 @@ esac
 if [ "$kernel" = debug ]; then
 	cache=$("$here/scripts/build-debug-kernel.sh" | tail -n 1) ||
 		fail "the debug kernel could not be built (see above, and debug-kernel-build.log in $("$here/scripts/cache-dir.sh"))"
-	echo "$(cat "$cache/release") $cache/bzImage $cache/build $cache/build bzimage"
+	echo "$(cat "$cache/release") $cache/bzImage $cache/build $cache/build bzimage 512M"
 	exit 0
 fi
 cache=$("$here/scripts/fetch-kernel.sh" "$kernel") || fail "$cache"
-echo "$(cat "$cache/release") $cache/vmlinuz $(cat "$cache/kdir") $cache/modules pvh"
+echo "$(cat "$cache/release") $cache/vmlinuz $(cat "$cache/kdir") $cache/modules pvh 256M"

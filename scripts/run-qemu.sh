@@ -24,9 +24,10 @@
 #
 # Environment:
 #   ACCEL=auto|kvm|tcg   auto uses KVM only if a guest really boots under it
-#   KVER, WB_IMAGE, WB_VMLINUX   the kernel: its release, its bzImage, the
-#                        uncompressed one (the Makefile sets them from
-#                        scripts/kernel.sh; run by hand, kernel.sh is asked)
+#   KVER, WB_IMAGE, WB_VMLINUX, WB_MEM   the kernel: its release, its
+#                        bzImage, the uncompressed one, the guest memory it
+#                        wants (the Makefile sets them from scripts/kernel.sh;
+#                        run by hand, kernel.sh is asked)
 #   WB_QMP=PATH          also open a QMP socket there (host-side test steps)
 #   WB_TEST=NAME         the test script each chapter runs (default: test)
 #   WB_INITRAMFS=PATH    initramfs to boot (the Makefile sets it)
@@ -94,7 +95,7 @@ qemu() {
 	accel=$1
 	append=$2
 	shift 2
-	exec qemu-system-x86_64 -M pc -accel "$accel" -m 256M -smp "$(smp)" \
+	exec qemu-system-x86_64 -M pc -accel "$accel" -m "${WB_MEM:-256M}" -smp "$(smp)" \
 		-nodefaults -no-user-config -nic none -no-reboot \
 		-kernel "${image:-$(kernel_image)}" -initrd "$initramfs" \
 		-append "console=ttyS0 quiet panic=-1 softlockup_panic=1 watchdog_thresh=5 init_on_free=1 $append ${WB_APPEND:-}" \

@@ -342,7 +342,7 @@ class Runner:
         elif what == "kmemleak":
             self.kmemleak = True
         elif what == "leaks":
-            self.leaks = int(words[1])
+            self.leaks = int(words[1]) if words[1:] and words[1].isdigit() else 0
         elif what == "end" and ch:
             if self.kmemleak:
                 self.waiting.append(ch)
@@ -540,7 +540,9 @@ class Runner:
                 was = self.current
                 (self.on_out if tag == "out" else self.on_err)(line)
                 if self.current != was:
-                    deadline = time.monotonic() + (CHAPTER_LIMIT if self.current else 30)
+                    # (between chapters too: the leak scan after the last
+                    # one takes a while)
+                    deadline = time.monotonic() + CHAPTER_LIMIT
             elif time.monotonic() >= deadline:
                 self.timed_out()
                 break
