@@ -95,12 +95,13 @@ debug-selftest:
 # Each solutions/NN-slug/NAME.patch solves extension NAME of chapter NN: it is
 # applied to a copy of the reference, which is then checked like a lab.
 test-solutions:
-	@set -e; for patch in $(wildcard solutions/*/*.patch); do \
+	@failed=""; for patch in $(wildcard solutions/*/*.patch); do \
 		chapter=$$(basename $$(dirname $$patch)); ext=$$(basename $$patch .patch); \
-		scripts/lab.sh solution $$chapter $$ext $(BUILD)/solutions/$$ext; \
+		scripts/lab.sh solution $$chapter $$ext $(BUILD)/solutions/$$ext && \
 		$(MAKE) --no-print-directory check CH=$${chapter%%-*} EXT=$$ext \
-			LABDIR=$(BUILD)/solutions/$$ext; \
-	done
+			LABDIR=$(BUILD)/solutions/$$ext || failed="$$failed $$patch"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "make: these solutions failed:$$failed"; exit 1; fi
 
 ifneq ($(filter run-qemu,$(MAKECMDGOALS)),)
 ifneq ($(words $(CHAPTERS)),1)
