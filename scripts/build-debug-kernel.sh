@@ -5,8 +5,6 @@
 #   build-debug-kernel.sh      build it if it is not cached; either way print
 #                              the cache entry's path as the last line on
 #                              stdout (every message goes to stderr)
-#   build-debug-kernel.sh --path   print the path the entry has or would
-#                              have, and build nothing
 #
 # The kernel is Debian's linux-source-6.1 (the same 6.1.x as the packaged
 # kernel), configured as 'make tinyconfig' plus scripts/debug-kernel.config
@@ -77,10 +75,10 @@ version() {
 cache=$("$here/scripts/cache-dir.sh")
 
 # The entry's name. Without the source package we cannot know its version,
-# so install it first (also for --path: the name must be the real one).
+# so it is installed first.
 entry_path() {
 	ver=$(version)
-	[ -n "$ver" ] || die "$source_package is not installed (run without --path to install it)"
+	[ -n "$ver" ] || die "$source_package is not installed"
 	[ -f "$fragment" ] || die "$fragment is missing"
 	hash=$({
 		cat "$fragment"
@@ -90,11 +88,7 @@ entry_path() {
 	echo "$cache/debug-6.1-$ver-$hash"
 }
 
-if [ "${1:-}" = --path ]; then
-	entry_path
-	exit 0
-fi
-[ $# -eq 0 ] || die "usage: build-debug-kernel.sh [--path]"
+[ $# -eq 0 ] || die "usage: build-debug-kernel.sh"
 
 if [ "$(version)" = "" ]; then
 	install_packages
