@@ -344,6 +344,8 @@ class Runner:
         elif what == "leaks":
             self.leaks = int(words[1]) if words[1:] and words[1].isdigit() else 0
         elif what == "end" and ch:
+            # Timed here: under kmemleak a chapter is judged only at the end.
+            ch.seconds = time.monotonic() - self.started
             if self.kmemleak:
                 self.waiting.append(ch)
             else:
@@ -488,7 +490,7 @@ class Runner:
         if ch.finished:
             return
         ch.finished = True
-        ch.seconds = time.monotonic() - self.started
+        ch.seconds = ch.seconds or time.monotonic() - self.started
         ran = len(ch.tests)
         if ch.plan is None and not ch.tests:
             self.fail(ch, "the test ran (it printed no plan and no check)")
