@@ -191,6 +191,8 @@ export WB_VMLINUX := $(if $(filter pvh,$(word 5,$(KERNEL_INFO))),$(CURDIR)/$(KOU
 # One initramfs per chapter selection (and lab choice), so that 'make test'
 # and 'make run-qemu CH=09' do not rebuild each other's.
 SELECTION := $(if $(CH),$(subst $(eval) ,-,$(strip $(CH))),all)$(if $(USE_LAB),-lab)$(if $(EXT),-$(EXT))$(if $(WB_EXTDIR),-extdir)
+# Labs from elsewhere (make grade checks many at once) get their own.
+SELECTION := $(SELECTION)$(if $(and $(USE_LAB),$(filter-out modules,$(LABDIR))),-$(subst /,-,$(LABDIR)))
 export WB_INITRAMFS := $(CURDIR)/$(KOUT)/initramfs-$(SELECTION).cpio
 
 all: _initramfs
@@ -264,9 +266,13 @@ test: _initramfs
 		$(CHAPTERS) || status=1; \
 	exit $$status
 
+# check also writes its results as JUnit XML and TAP (scripts/reports.py)
+# into REPORTS, for CI systems and gradebooks.
+REPORTS ?= $(BUILD)/reports
 check check-all: _initramfs
-	@scripts/run-tests.py --log $(KOUT)/check-$(SELECTION).log --times $(KOUT)/seconds.json \
-		--score $(CHAPTERS)
+	@status=0; scripts/run-tests.py --log $(KOUT)/check-$(SELECTION).log --times $(KOUT)/seconds.json \
+		--report $(REPORTS)/results.json --score $(CHAPTERS) || status=1; \
+	scripts/reports.py $(REPORTS)/results.json || status=1; exit $$status
 
 bench: _initramfs
 	@scripts/bench.sh

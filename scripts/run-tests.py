@@ -2,13 +2,16 @@
 """Host side of 'make test': boot the VM once, run chapters' tests, judge them.
 
     run-tests.py [--log FILE] [--score] [--transcripts DIR] [--results FILE]
-                 [--times FILE] [--jobs N] CHAPTER...
+                 [--times FILE] [--report FILE] [--jobs N] CHAPTER...
 
 CHAPTER is a name like 01-hello. --score ends the report with a table of each
 chapter's score (for 'make check'). --transcripts DIR writes the transcripts
 a test saves for the book (testlib's 'transcript') to DIR/CHAPTER/NAME.txt.
 --results FILE writes the totals as JSON, with the kernel (KERNEL, KVER) they
 were measured on; the book's table of tested kernels is made from them.
+--report FILE writes every check of every chapter as JSON (its status, the
+lines the test printed under it, seconds; each chapter's kernel diagnosis and
+excerpts), for scripts/reports.py (JUnit, TAP) and scripts/grade.py.
 
 The chapters are spread over VMs that run at once, one per CPU (--jobs N, or
 WB_JOBS, says how many at most): chapters with the same vm.conf (WB_VMCONF,
@@ -122,9 +125,14 @@ class Chapter:
         self.transcripts = {}  # NAME: [lines] for the book
         self.finished = False
         self.seconds = 0.0     # how long it ran in the VM
+        self.begun = None      # when it began, and when each check came
+        self.stamps = []
+        self.diagnosis = None  # what the kernel reported, and the excerpts
+        self.excerpts = []
 
     def add(self, passed, desc):
         self.tests.append((passed, desc, []))
+        self.stamps.append(time.monotonic())
 
     def counts(self):
         passed = sum(1 for t in self.tests if t[0])
@@ -330,6 +338,7 @@ class Runner:
         if what == "begin":
             self.current = words[1]
             self.started = time.monotonic()
+            self.chapters[self.current].begun = self.started
             self.say(self.chapters[self.current], self.current)
         elif what == "stuck" and ch:
             self.note(ch, f"the test was stopped after {words[2]} s (too long, or "
@@ -504,10 +513,14 @@ class Runner:
         ch.add(not ch.trouble, HEALTH)
         self.show_test(ch)
         if ch.trouble:
-            self.say(ch, f"          what happened: {self.diagnosis(ch)}")
-        for excerpt in self.excerpts(ch):
+            ch.diagnosis = self.diagnosis(ch)
+            self.say(ch, f"          what happened: {ch.diagnosis}")
+            ch.tests[-1][2].append(f"what happened: {ch.diagnosis}")
+        ch.excerpts = self.excerpts(ch)
+        for excerpt in ch.excerpts:
             for line in excerpt:
                 self.say(ch, f"          | {line}")
+                ch.tests[-1][2].append(f"| {line}")
         self.save_transcripts(ch)
         passed, failed, skipped = ch.counts()
         self.say(ch, f"{ch.name}: {passed} passed, {failed} failed"
@@ -636,7 +649,7 @@ def guarded(runner):
         runner.account_for_the_rest()
 
 
-def run_suite(names, log, score, transcripts, results, times, jobs):
+def run_suite(names, log, score, transcripts, results, times, jobs, report=None):
     chapters = {n: Chapter(n) for n in names}
     printer = Printer(names)
     try:
@@ -669,7 +682,42 @@ def run_suite(names, log, score, transcripts, results, times, jobs):
         seconds.update({n: round(ch.seconds, 2) for n, ch in chapters.items() if ch.seconds})
         with open(times, "w") as f:
             json.dump(seconds, f, indent=0, sort_keys=True)
+    if report:
+        write_report(names, chapters, report)
     return summary(names, chapters, score, results)
+
+
+def write_report(names, chapters, path):
+    """Every check as JSON (--report): what reports.py and grade.py read."""
+    out = []
+    for name in names:
+        ch = chapters[name]
+        checks, last = [], ch.begun
+        for (passed, desc, notes), stamp in zip(ch.tests, ch.stamps):
+            check = {"name": desc, "notes": notes,
+                     "status": "skip" if passed is None else "ok" if passed else "fail",
+                     "seconds": round(stamp - last, 3) if last else 0.0}
+            skipped = re.fullmatch(r"(.*) \(skipped: (.*)\)", desc) if passed is None else None
+            if skipped:
+                check.update(name=skipped.group(1), reason=skipped.group(2))
+            checks.append(check)
+            last = stamp
+        # Planned checks that never ran fail, each under its own number.
+        ran = len(ch.tests) - 1
+        checks[-1:-1] = [{"name": f"check {ran + i + 1} (it never ran)", "notes": [],
+                          "status": "fail", "seconds": 0.0} for i in range(ch.missing)]
+        passed, failed, skipped = ch.counts()
+        out.append({"name": name, "seconds": round(ch.seconds, 2), "plan": ch.plan,
+                    "passed": passed, "failed": failed, "skipped": skipped,
+                    "diagnosis": ch.diagnosis, "excerpts": ch.excerpts, "checks": checks})
+    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+    with open(path + ".tmp", "w") as f:
+        json.dump({"kernel": os.environ.get("KERNEL") or "6.1",
+                   "release": os.environ.get("KVER", ""),
+                   "test": os.environ.get("WB_TEST", "test"),
+                   "chapters": out}, f, indent=1)
+        f.write("\n")
+    os.replace(path + ".tmp", path)
 
 
 def summary(names, chapters, score, results):
@@ -702,6 +750,7 @@ def summary(names, chapters, score, results):
 def main(argv):
     log, score, transcripts, results, args = None, False, None, None, argv[1:]
     times, jobs = None, int(os.environ.get("WB_JOBS") or os.cpu_count() or 1)
+    report = None
     while args and args[0].startswith("--"):
         if args[0] == "--log":
             log, args = args[1], args[2:]
@@ -713,6 +762,8 @@ def main(argv):
             results, args = args[1], args[2:]
         elif args[0] == "--times":
             times, args = args[1], args[2:]
+        elif args[0] == "--report":
+            report, args = args[1], args[2:]
         elif args[0] == "--jobs":
             jobs, args = int(args[1]), args[2:]
         else:
@@ -721,7 +772,7 @@ def main(argv):
     if not args:
         print(__doc__.strip().splitlines()[2], file=sys.stderr)
         return 2
-    return run_suite(args, log, score, transcripts, results, times, max(1, jobs))
+    return run_suite(args, log, score, transcripts, results, times, max(1, jobs), report)
 
 
 if __name__ == "__main__":
