@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Open the rendered book in headless Chromium and check what a reader sees.
 
-    browser-check.py HTML_DIR OUT_DIR
+    browser-check.py [--zh] [--other PREFIX] HTML_DIR OUT_DIR
 
 For the index page and one chapter page (DOCS_CHECK_PAGE=ch10.html picks it;
 by default the first chapter page that shows a diagram), it
@@ -14,6 +14,23 @@ by default the first chapter page that shows a diagram), it
     really loaded, i.e. has a natural width, or an inline <svg>).
 
 Fails, saying what is missing, if any of the three is absent on either page.
+
+--other PREFIX: each page must link (a.wb-lang) to PREFIX + its own name, the
+same page in the other language ("zh/" from the English book, "../" back).
+
+--zh, for the Chinese book (screenshots in OUT_DIR too): the Chinese text must
+be drawn with a real CJK font, not as tofu boxes. On the first paragraph of
+the page holding Chinese characters, the browser must say that
+  * its computed font-family starts with "Noto Sans CJK SC" (docinfo.html asks
+    for it on the Chinese pages);
+  * that font is there: a Latin string measured on a canvas in
+    "Noto Sans CJK SC" is not as wide as in a family that does not exist (the
+    browser would fall back to its default font for both);
+  * the Chinese characters are not tofu: drawn one by one on a canvas in the
+    node's font, they give as many different pictures as there are different
+    characters (tofu boxes all look alike), none of them the picture of an
+    unassigned code point (U+0378, which every font draws as its .notdef
+    box); and the string is as wide as that many full-width (1 em) characters.
 """
 import json
 import os
@@ -52,6 +69,38 @@ document.getElementById('page').addEventListener('load', function () {
     });
     out.inline_svgs = d.querySelectorAll('.imageblock svg').length;
     out.title = d.title;
+    var lang = d.querySelector('a.wb-lang');
+    out.lang_link = lang ? lang.getAttribute('href') : null;
+    // The first paragraph of the text with four Chinese characters in a row.
+    var han = /[\u4e00-\u9fff]{4,}/;
+    var el = Array.prototype.find.call(d.querySelectorAll('#content .paragraph > p'),
+                                       function (p) { return han.test(p.textContent); });
+    if (el) {
+      var cs = d.defaultView.getComputedStyle(el);
+      var text = el.textContent.match(han)[0].slice(0, 8);
+      var size = parseFloat(cs.fontSize);
+      var ctx = d.createElement('canvas').getContext('2d');
+      var width = function (family, s) { ctx.font = cs.fontSize + ' ' + family; return ctx.measureText(s).width; };
+      // Each character drawn alone: tofu boxes all look the same.
+      var pad = d.createElement('canvas');
+      pad.width = pad.height = Math.ceil(size * 2);
+      var pc = pad.getContext('2d');
+      var picture = function (ch) {
+        pc.clearRect(0, 0, pad.width, pad.height);
+        pc.font = cs.fontSize + ' ' + cs.fontFamily;
+        pc.fillText(ch, 2, size * 1.4);
+        return Array.prototype.join.call(pc.getImageData(0, 0, pad.width, pad.height).data, '');
+      };
+      var pictures = {}, tofu = picture('\u0378');
+      for (var k = 0; k < text.length; k++) pictures[picture(text[k])] = true;
+      out.cjk = {
+        text: text, element: el.tagName.toLowerCase(), family: cs.fontFamily, size: size,
+        width: width(cs.fontFamily, text), full_width: text.length * size,
+        distinct: Object.keys(pictures).length, tofu_drawn: !!pictures[tofu],
+        noto_latin: width('"Noto Sans CJK SC"', 'Linux kernel modules'),
+        none_latin: width('"WB No Such Font"', 'Linux kernel modules')
+      };
+    }
   } catch (e) {
     out.error = String(e);
   }
@@ -86,7 +135,28 @@ def pick_chapter(html_dir):
     return None
 
 
-def check_page(page, html_dir, out_dir, profile):
+def check_cjk(cjk):
+    """What is wrong with the Chinese text of a page (see the docstring)."""
+    if not cjk:
+        return ["no Chinese text on the page"]
+    problems = []
+    where = "%s \"%s\" (%s)" % (cjk["element"], cjk["text"], cjk["family"])
+    if not re.match(r"""\s*["']?Noto Sans CJK SC\b""", cjk["family"]):
+        problems.append("the Chinese text %s is not set in Noto Sans CJK SC" % where)
+    if abs(cjk["noto_latin"] - cjk["none_latin"]) < 0.5:
+        problems.append("the browser has no Noto Sans CJK SC: text in it is as wide as in a font that "
+                        "does not exist (%.1f px); 'make deps' installs fonts-noto-cjk" % cjk["noto_latin"])
+    if cjk["tofu_drawn"] or cjk["distinct"] < len(set(cjk["text"])):
+        problems.append("the Chinese text %s is drawn as tofu: its %d different characters make %d different "
+                        "pictures%s" % (where, len(set(cjk["text"])), cjk["distinct"],
+                                        ", one of them the .notdef box" if cjk["tofu_drawn"] else ""))
+    if abs(cjk["width"] - cjk["full_width"]) > 0.1 * cjk["full_width"]:
+        problems.append("the Chinese text %s is %.1f px wide, not %d full-width characters (%.1f px): "
+                        "not a CJK font" % (where, cjk["width"], len(cjk["text"]), cjk["full_width"]))
+    return problems
+
+
+def check_page(page, html_dir, out_dir, profile, zh=False, other=None):
     problems = []
     url = "file://" + os.path.abspath(os.path.join(html_dir, page))
     shot = os.path.join(out_dir, "screenshot-" + page.replace(".html", ".png"))
@@ -126,11 +196,25 @@ def check_page(page, html_dir, out_dir, profile):
         problems.append("diagrams that did not load: " + ", ".join(broken))
     if not loaded and not result.get("inline_svgs"):
         problems.append("no diagram shown")
+    if other is not None and result.get("lang_link") != other + page:
+        problems.append("no link to the same page in the other language (a.wb-lang to %s%s; found %s)"
+                        % (other, page, result.get("lang_link")))
+    if zh:
+        problems += check_cjk(result.get("cjk"))
     return problems, shot, size, result
 
 
 def main():
-    html_dir, out_dir = sys.argv[1], sys.argv[2]
+    args = sys.argv[1:]
+    zh = "--zh" in args
+    args = [a for a in args if a != "--zh"]
+    other = None
+    if "--other" in args:
+        i = args.index("--other")
+        other = args[i + 1]
+        del args[i:i + 2]
+    html_dir, out_dir = args
+    os.makedirs(out_dir, exist_ok=True)
     chapter = pick_chapter(html_dir)
     if not chapter:
         print("docs: error: no chapter page shows a diagram; a chapter should show one with "
@@ -144,11 +228,16 @@ def main():
                 print(f"docs: error: {page} was not rendered", file=sys.stderr)
                 failed = True
                 continue
-            problems, shot, size, r = check_page(page, html_dir, out_dir, profile)
+            problems, shot, size, r = check_page(page, html_dir, out_dir, profile, zh, other)
             diagrams = [d for d in r.get("diagrams", []) if d["loaded"]]
             summary = (f"toc links {r.get('toc_links', 0)}, code blocks {r.get('code_blocks', 0)} "
                        f"with {r.get('highlight_spans', 0)} highlighted spans, diagrams loaded "
                        f"{', '.join('%s (%dx%d)' % (d['src'], d['width'], d['height']) for d in diagrams) or 'none'}")
+            if r.get("cjk"):
+                c = r["cjk"]
+                summary += ("; Chinese text %s \"%s\": %d different glyphs, %.1f px (%d full-width: %.1f px), "
+                            "font-family %s" % (c["element"], c["text"], c["distinct"], c["width"], len(c["text"]),
+                                                c["full_width"], c["family"].split(",")[0]))
             shot_rel = os.path.relpath(shot)
             shot_info = f"{shot_rel} {size[0]}x{size[1]} px, {os.path.getsize(shot)} bytes" if size else "none"
             if problems:

@@ -28,7 +28,9 @@ compare; the prose is the translator's):
     "*Done when:*" line, which becomes "*完成标准：*" with the same
     backticked commands in the same order.
 Listings, literal and passthrough blocks and comments are skipped, except
-for include:: lines, which work inside them too.
+for include:: lines, which work inside them too. A section whose id starts
+with "zh-" ([#zh-terms]) belongs to the Chinese edition only (the glossary's
+term table) and is skipped with everything in it.
 
 Each difference is printed as "docs: error: FILE:LINE in section "TITLE"
 (English FILE:LINE "TITLE"): what differs", and the exit status is 1.
@@ -90,6 +92,7 @@ def structure(path):
     verbatim = None
     in_exercises = None  # the level of the Exercises section we are in
     exercise_no = 0
+    skip_level = None  # inside a section of the Chinese edition only ([#zh-...])
     i = 0
     while i < len(lines):
         line, no = lines[i], i + 1
@@ -111,6 +114,15 @@ def structure(path):
             events.append(Event("if", line.rstrip(), no, section))
             continue
         m = HEADING.match(line)
+        if m and skip_level is not None and len(m.group(1)) > skip_level:
+            continue
+        if m:
+            skip_level = None
+        if not m and skip_level is not None:
+            continue
+        if m and pending_id and pending_id.startswith("zh-"):
+            skip_level, pending_id = len(m.group(1)), None  # a section of the Chinese edition only
+            continue
         if m:
             level = len(m.group(1))
             section = (m.group(2), no)
@@ -360,6 +372,8 @@ endif::[]
 def selftest():
     cases = [
         ("a translation that mirrors the English passes", lambda zh: zh, None),
+        ("a section of the Chinese edition only ([#zh-...]) is not drift",
+         lambda zh: zh + "\n[#zh-terms]\n== 术语表\n\n=== 小节\n\n见<<ch01>>。\n", None),
         ("a missing section is named with its file and section",
          lambda zh: zh.replace("[[sleep-wq]]\n=== 等待队列\n", ""),
          r'README\.zh\.adoc:\d+ in section "睡眠".*lacks the section heading === \[#sleep-wq\]'),
