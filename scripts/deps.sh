@@ -21,7 +21,9 @@ set -eu
 #         test runner, apply the extension solutions (patch). The kernels
 #         themselves are not installed: scripts/fetch-kernel.sh downloads
 #         them as packages into the workbook's cache.
-#   docs: render the book and check it in a real browser.
+#   docs: render the book and check it in a real browser; for the Chinese
+#         edition, its font (fonts-noto-cjk), made into TrueType for the PDF
+#         (python3-fonttools), and the PDF's check (poppler-utils).
 #   lint: the kernel's own checkpatch.pl, from the kernel source package.
 #   selftest: drive 'make run-qemu' in a terminal as a student would.
 #   debug: build the debug kernel (KERNEL=debug) from Debian's kernel source:
@@ -29,7 +31,8 @@ set -eu
 #         for objtool, libssl for the host tools that handle certificates.
 VM_PACKAGES="qemu-system-x86 busybox-static cpio kmod xz-utils make gcc gcc-12
 libc6-dev libelf1 libssl3 python3 sparse patch"
-DOCS_PACKAGES="asciidoctor ruby-rouge graphviz ruby-asciidoctor-pdf chromium"
+DOCS_PACKAGES="asciidoctor ruby-rouge graphviz ruby-asciidoctor-pdf chromium
+fonts-noto-cjk python3-fonttools poppler-utils"
 LINT_PACKAGES="linux-source-6.1"
 SELFTEST_PACKAGES="tmux"
 DEBUG_PACKAGES="linux-source-6.1 bc bison flex libelf-dev libssl-dev"
