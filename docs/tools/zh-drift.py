@@ -9,7 +9,7 @@
                                 error (exit 1): 'make docs-check' and CI
     zh-drift.py --pair EN ZH    compare one pair of files
     zh-drift.py --selftest      compare fixture pairs made in a temp dir
-                                (TAP output; 'make docs-selftest')
+                                (TAP output; 'make docs-check' runs it)
 
 The pages the English book has are the top-level include:: lines of
 docs/index.adoc (chapters/NN-slug/README.adoc, docs/setup.adoc, ...); each
