@@ -90,6 +90,10 @@ smp() {
 #    zeros (and a NULL pointer crashes at once) instead of stale data that
 #    happens to work, even on a kernel without KASAN; it costs little in a
 #    VM this small (make bench measures it).
+#  - cryptomgr.notests skips the crypto self-tests, and pty.legacy_count=0
+#    the 256 BSD pseudo-terminal pairs (the debug kernel has them; /dev/pts
+#    serves the shell): under TCG they cost about 0.5 s and 1 s of every
+#    boot, and no chapter uses either (make bench measures the boot).
 #  - WB_APPEND adds kernel parameters (make bench uses it to compare).
 qemu() {
 	accel=$1
@@ -98,7 +102,7 @@ qemu() {
 	exec qemu-system-x86_64 -M pc -accel "$accel" -m "${WB_MEM:-256M}" -smp "$(smp)" \
 		-nodefaults -no-user-config -nic none -no-reboot \
 		-kernel "${image:-$(kernel_image)}" -initrd "$initramfs" \
-		-append "console=ttyS0 quiet panic=-1 softlockup_panic=1 watchdog_thresh=5 init_on_free=1 $append ${WB_APPEND:-}" \
+		-append "console=ttyS0 quiet panic=-1 softlockup_panic=1 watchdog_thresh=5 init_on_free=1 cryptomgr.notests pty.legacy_count=0 $append ${WB_APPEND:-}" \
 		"$@"
 }
 
