@@ -23,7 +23,8 @@ export WB_TEST := $(if $(EXT),ext-$(EXT),test)
 export WB_EXTDIR := $(if $(EXTDIR),$(abspath $(EXTDIR)))
 
 .PHONY: all help deps test run-qemu bench sparse lint lab check check-all clean-kernels \
-	test-solutions lab-selftest shell-selftest debug-selftest docs pdf docs-check clean
+	test-solutions lab-selftest shell-selftest debug-selftest docs pdf docs-check clean \
+	grade grade-selftest
 .DEFAULT_GOAL := all
 
 help:
@@ -39,6 +40,9 @@ help:
 	@echo 'make check CH=11 EXT=seekable   check an extension exercise (chapters/11-*/ext-seekable.sh;'
 	@echo '                      EXTDIR=DIR takes DIR/11-reverse/ext-seekable.sh instead)'
 	@echo 'make test-solutions   check every extension solution (solutions/) with its extension test'
+	@echo 'make grade CLASS=DIR  grade a class: each student clone in DIR against these tests (CH=, KERNEL=;'
+	@echo '                      writes $(BUILD)/grade/gradebook.csv and .html; JOBS=N, LIMIT=seconds)'
+	@echo 'make grade-selftest   students who tamper with their tests score what their modules earn'
 	@echo 'make lab-selftest     every skeleton must fail its tests, and pass once filled back (slow)'
 	@echo 'make shell-selftest   drive make run-qemu in a terminal (tmux): type, read the screen, quit'
 	@echo 'make debug-selftest   break chapters on purpose (leak, use after free, ...): KERNEL=debug must say so'
@@ -102,6 +106,19 @@ test-solutions:
 			LABDIR=$(BUILD)/solutions/$$ext || failed="$$failed $$patch"; \
 	done; \
 	if [ -n "$$failed" ]; then echo "make: these solutions failed:$$failed"; exit 1; fi
+
+# make grade CLASS=DIR checks every student's labs (DIR holds a clone per
+# student, or is a file listing them) with this workbook's own tests, a
+# student per CPU (scripts/grade.py). The shared things (the kernel, the
+# harness, the reference's build) are made first, once.
+grade:
+	$(if $(CLASS),,$(error make grade needs CLASS=DIR: a folder of student clones, or a file listing their paths))
+	@$(MAKE) --no-print-directory all CH="$(CH)"
+	@scripts/grade.py $(if $(JOBS),--jobs $(JOBS)) $(if $(LIMIT),--limit $(LIMIT)) \
+		$(if $(OUT),--out $(OUT)) $(CLASS) $(CHAPTERS)
+
+grade-selftest:
+	@scripts/grade-selftest.sh
 
 ifneq ($(filter run-qemu,$(MAKECMDGOALS)),)
 ifneq ($(words $(CHAPTERS)),1)
