@@ -25,7 +25,8 @@ set -eu
 #         edition, its font (fonts-noto-cjk), made into TrueType for the PDF
 #         (python3-fonttools), and the PDF's check (poppler-utils).
 #   lint: the kernel's own checkpatch.pl, from the kernel source package.
-#   selftest: drive 'make run-qemu' in a terminal as a student would.
+#   selftest: drive 'make run-qemu' in a terminal as a student would;
+#         read the classroom CI templates (YAML) in reports-selftest.py.
 #   debug: build the debug kernel (KERNEL=debug) from Debian's kernel source:
 #         bc for the timeconst header, bison and flex for Kconfig, libelf
 #         for objtool, libssl for the host tools that handle certificates.
@@ -34,7 +35,7 @@ libc6-dev libelf1 libssl3 python3 sparse patch"
 DOCS_PACKAGES="asciidoctor ruby-rouge graphviz ruby-asciidoctor-pdf chromium
 fonts-noto-cjk python3-fonttools poppler-utils"
 LINT_PACKAGES="linux-source-6.1"
-SELFTEST_PACKAGES="tmux"
+SELFTEST_PACKAGES="tmux python3-yaml"
 DEBUG_PACKAGES="linux-source-6.1 bc bison flex libelf-dev libssl-dev"
 # end::packages[]
 
