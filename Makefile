@@ -118,6 +118,7 @@ grade:
 		$(if $(OUT),--out $(OUT)) $(CLASS) $(CHAPTERS)
 
 grade-selftest:
+	@scripts/deps.sh --ensure-selftest
 	@scripts/grade-selftest.sh
 
 ifneq ($(filter run-qemu,$(MAKECMDGOALS)),)

@@ -125,7 +125,10 @@ result $? "every graded student's JUnit report is valid${bad:+ (not:$bad)}"
 
 # The page, in headless Chromium: the table sorts and each student has a
 # detail.
-if scripts/gradebook-check.py "$out/gradebook.html" 7 >"$work/browser.log" 2>&1; then
+if ! command -v chromium >/dev/null; then
+	n=$((n + 1))
+	echo "ok $n - gradebook.html in headless Chromium # SKIP chromium is not installed (make deps)"
+elif scripts/gradebook-check.py "$out/gradebook.html" 7 >"$work/browser.log" 2>&1; then
 	result 0 "gradebook.html in headless Chromium: $(tail -n 1 "$work/browser.log")"
 else
 	result 1 "gradebook.html in headless Chromium" "$(cat "$work/browser.log")"
