@@ -80,15 +80,25 @@ ensure_transcripts() {
 	[ -z "$missing" ] || die "no transcript $(echo "$missing" | head -n 1) in build/transcripts: does the chapter's test.sh save it ('transcript NAME ...')?"
 }
 
-# "When your module is wrong" shows what make debug-selftest saw.
+# The files of make debug-selftest the book includes ({wb-debug}/NAME) and
+# that are not there yet.
+missing_debug_selftest() {
+	grep -ho 'include::{wb-debug}/[^[]*' "$DOCS"/*.adoc "${DOCS_CHAPTERS:-$ROOT/chapters}"/*/README*.adoc |
+		sed 's,include::{wb-debug}/,,' | sort -u | while read -r file; do
+		[ -f "$ROOT/build/debug-selftest/$file" ] || echo "$file"
+	done
+}
+
+# "When your module is wrong" and chapter 13 show what make debug-selftest saw.
 ensure_debug_selftest() {
-	[ ! -f "$ROOT/build/debug-selftest/caught.adoc" ] || return 0
+	[ -n "$(missing_debug_selftest)" ] || return 0
 	say "the book's kernel reports come from real runs: make debug-selftest (the first builds the debug kernel)"
 	mkdir -p "$OUT"
 	make -C "$ROOT" --no-print-directory debug-selftest >"$OUT/debug-selftest.log" 2>&1 ||
 		say "make debug-selftest failed (see ${OUT#"$ROOT"/}/debug-selftest.log)"
-	[ -f "$ROOT/build/debug-selftest/caught.adoc" ] ||
-		die "no build/debug-selftest/caught.adoc: make debug-selftest did not finish"
+	missing=$(missing_debug_selftest)
+	[ -z "$missing" ] ||
+		die "no build/debug-selftest/$(echo "$missing" | head -n 1): make debug-selftest did not make it"
 }
 
 # Is the Chinese edition built? ZH=yes when every translation exists and
@@ -148,7 +158,7 @@ build_pdf_zh() {
 	mkdir -p "$GEN/zh"
 	cp "$GEN/kernels.adoc" "$GEN/zh/"
 	ruby "$DOCS/tools/render.rb" gen "$ROOT" "$GEN/zh" zh
-	asciidoctor-pdf --failure-level WARN --safe-mode unsafe -r "$DOCS/tools/lab-markers.rb" \
+	asciidoctor-pdf --failure-level WARN --safe-mode unsafe -r "$DOCS/tools/lab-markers.rb" -r "$DOCS/tools/typed-text.rb" \
 		-a chapters="${DOCS_CHAPTERS:-$ROOT/chapters}" -a wb-gen="$GEN/zh" -a diagramsdir="$DIAGRAMS" \
 		-a transcripts="$TRANSCRIPTS" -a wb-debug="$ROOT/build/debug-selftest" -a toc -a media=screen \
 		-a pdf-themesdir="$DOCS" -a pdf-theme=zh -a pdf-fontsdir="$FONTS;GEM_FONTS_DIR" \
@@ -166,7 +176,7 @@ build_pdf() {
 	python3 "$DOCS/tools/kernels-table.py" "$ROOT/build/results" "$GEN/kernels.adoc"
 	ruby "$DOCS/tools/render.rb" gen "$ROOT" "$GEN"
 	chapters=${DOCS_CHAPTERS:-$ROOT/chapters}
-	asciidoctor-pdf --failure-level WARN --safe-mode unsafe -r "$DOCS/tools/lab-markers.rb" \
+	asciidoctor-pdf --failure-level WARN --safe-mode unsafe -r "$DOCS/tools/lab-markers.rb" -r "$DOCS/tools/typed-text.rb" \
 		-a chapters="$chapters" -a wb-gen="$GEN" -a diagramsdir="$DIAGRAMS" \
 		-a transcripts="$TRANSCRIPTS" -a wb-debug="$ROOT/build/debug-selftest" -a toc -a media=screen \
 		-o "$PDF" "$DOCS/index.adoc"

@@ -29,7 +29,7 @@ CASES = [
     (["WARNING: possible recursive locking detected"],
      "lockdep: a lock is taken again by its holder"),
     (["WARNING: inconsistent lock state"],
-     "lockdep: a lock is used both with and without interrupts"),
+     "lockdep: a lock is taken in an interrupt or softirq, and elsewhere with those enabled"),
     (["BUG: sleeping function called from invalid context at include/linux/sched/mm.h:274",
       "in_atomic(): 1, irqs_disabled(): 0, non_block: 0, pid: 0, name: swapper/0"],
      "a sleeping function was called in atomic context (at include/linux/sched/mm.h:274)"),

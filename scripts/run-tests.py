@@ -84,7 +84,7 @@ REPORTS = [
     (r"ODEBUG: ", "debug-objects: an object was misused (see below)"),
     (r"WARNING: possible circular locking dependency", "lockdep: two locks are taken in opposite orders (possible deadlock)"),
     (r"WARNING: possible recursive locking", "lockdep: a lock is taken again by its holder (deadlock)"),
-    (r"WARNING: inconsistent lock state", "lockdep: a lock is used both with and without interrupts disabled"),
+    (r"WARNING: inconsistent lock state", "lockdep: a lock is taken in an interrupt or softirq, and elsewhere with those enabled (inconsistent lock state)"),
     (r"WARNING: .*lock.* (held|released|imbalance)|WARNING: bad unlock balance|BUG: held lock freed", "lockdep: a lock was not released correctly"),
     (r"list_(add|del) corruption", "a linked list was corrupted (list_{0})"),
     (r"usercopy: Kernel memory (exposure|overwrite) attempt", "hardened usercopy stopped a bad copy to or from user space"),
