@@ -31,6 +31,7 @@ require 'asciidoctor'
 require 'cgi'
 require 'fileutils'
 require_relative 'lab-markers'
+require_relative 'typed-text'
 
 # What differs between the two editions of the book.
 LANGS = {
