@@ -448,6 +448,9 @@ def selftest():
 
 
 def main(argv):
+    if argv[1:2] in (["-h"], ["--help"]):
+        print(__doc__.strip())
+        return 0
     if argv[1:2] == ["--selftest"]:
         return selftest()
     if argv[1:2] == ["--pair"] and len(argv) == 4:
