@@ -5,7 +5,9 @@
 #     the peak memory (resident set) of that QEMU;
 #   - 'make test', everything already built (warm);
 #   - a clean build of every module, tool and the initramfs;
-#   - edit one source file, then 'make test CH=10'.
+#   - edit one source file, then 'make test CH=10';
+#   - with STUDENTS=N, a class of N students graded on chapter 10 (make
+#     grade), and of N/2 (scripts/grade-bench.sh).
 # Timing belongs here, never in the tests. BOOTS, TESTS and BUILDS set the
 # run counts.
 set -eu
@@ -74,3 +76,6 @@ echo "peak memory of one VM:          $(peak_memory) MB (resident, QEMU with 256
 repeat "$tests" time_make test | median | sed 's/^/make test (all chapters, warm): /'
 repeat "$builds" time_clean_build | median | sed 's/^/clean build (make, -j'"$(nproc)"'):     /'
 repeat "$tests" time_edit_and_test | median | sed 's/^/edit, then make test CH=10:     /'
+# A class graded at once (make grade CH=10), STUDENTS=N students and half as
+# many: only when asked, it takes a while.
+[ "${STUDENTS:-0}" = 0 ] || "$here/scripts/grade-bench.sh" "$STUDENTS"
