@@ -39,6 +39,9 @@ help:
 	@echo 'make check-all        check every lab in modules/ and print a score table'
 	@echo 'make check CH=11 EXT=seekable   check an extension exercise (chapters/11-*/ext-seekable.sh;'
 	@echo '                      EXTDIR=DIR takes DIR/11-reverse/ext-seekable.sh instead)'
+	@echo 'make stress [CH=01]   hammer every (or one) chapter: load/unload 100 times, 8 users at once,'
+	@echo '                      trinity (SEED=N replays a run, SECONDS=N per chapter, default 20)'
+	@echo 'make check CH=05 STRESS=1   the same stress on your lab'
 	@echo 'make test-solutions   check every extension solution (solutions/) with its extension test'
 	@echo 'make grade CLASS=DIR  grade a class: each student clone in DIR against these tests (CH=, KERNEL=;'
 	@echo '                      writes $(BUILD)/grade/gradebook.csv and .html; JOBS=N, LIMIT=seconds)'
@@ -130,7 +133,7 @@ endif
 ifeq ($(WB_READY),)
 # The outer make: install what is missing, then do the work in a make that
 # starts after the installation, so it sees the kernel that came with it.
-all test run-qemu bench sparse lint check check-all:
+all test run-qemu bench sparse lint check check-all stress:
 	@scripts/deps.sh $(if $(filter lint,$@),--ensure-lint,--ensure)
 	@$(MAKE) --no-print-directory WB_READY=1 $@
 else
@@ -211,6 +214,21 @@ export WB_VMLINUX := $(if $(filter pvh,$(word 5,$(KERNEL_INFO))),$(CURDIR)/$(KOU
 SELECTION := $(if $(CH),$(subst $(eval) ,-,$(strip $(CH))),all)$(if $(USE_LAB),-lab)$(if $(EXT),-$(EXT))$(if $(WB_EXTDIR),-extdir)
 # Labs from elsewhere (make grade checks many at once) get their own.
 SELECTION := $(SELECTION)$(if $(and $(USE_LAB),$(filter-out modules,$(LABDIR))),-$(subst /,-,$(LABDIR)))
+# make stress, and make check STRESS=1: each chapter runs the guest's
+# initramfs/wb/stress.sh instead of its tests, in an initramfs of its own
+# (trinity is in it). SEED, SECONDS and CYCLES reach the guest on the kernel
+# command line, and the chapter's time limit, in the guest and in the
+# runner, grows with SECONDS. No SEED: a new one, which the report prints.
+ifneq ($(STRESS)$(filter stress,$(MAKECMDGOALS)),)
+$(foreach v,SEED SECONDS CYCLES,$(if $(shell echo '$($(v))' | grep -vx '[0-9]*'),$(error $(v)=$($(v)): say a number)))
+export WB_TEST := stress
+SELECTION := $(SELECTION)-stress
+export WB_SEED := $(or $(SEED),$(shell od -An -N2 -tu2 /dev/urandom | tr -d ' '))
+STRESS_LIMIT := $(shell echo $$(($(or $(SECONDS),20) * 2 + 300)))
+export WB_APPEND := $(WB_APPEND) wb.seed=$(WB_SEED) wb.seconds=$(or $(SECONDS),20) \
+	$(if $(CYCLES),wb.cycles=$(CYCLES)) wb.limit=$(STRESS_LIMIT)
+export WB_RUNNER_LIMIT := $(shell echo $$(($(STRESS_LIMIT) + 60)))
+endif
 export WB_INITRAMFS := $(CURDIR)/$(KOUT)/initramfs-$(SELECTION).cpio
 
 all: _initramfs
@@ -291,6 +309,13 @@ check check-all: _initramfs
 	@status=0; scripts/run-tests.py --log $(KOUT)/check-$(SELECTION).log --times $(KOUT)/seconds.json \
 		--report $(REPORTS)/results.json --score $(CHAPTERS) || status=1; \
 	scripts/reports.py $(REPORTS)/results.json || status=1; exit $$status
+
+# The chapters' reports are judged as in make test; scripts/stress.sh adds
+# the seed, and how to replay it.
+.PHONY: stress
+stress: _initramfs
+	@scripts/stress.sh --log $(KOUT)/stress-$(SELECTION).log \
+		--times $(KOUT)/stress-seconds.json $(CHAPTERS)
 
 bench: _initramfs
 	@scripts/bench.sh

@@ -1,0 +1,351 @@
+#!/bin/sh
+# stress.sh: hammer one chapter's modules and files ('make stress', 'make
+# check STRESS=1'). run-chapters.sh runs it in the chapter's directory in
+# place of test.sh, so the host runner judges it like a test: the TAP checks
+# below, plus its own "the kernel stayed healthy" (an Oops, KASAN, lockdep,
+# kmemleak, hung-task or soft-lockup report fails the chapter, with the
+# excerpt).
+#
+# What to hammer comes from the chapter's stress.conf, one item a line:
+#   module FILE.ko [PARAM=VALUE...]   load and unload it CYCLES times with
+#                                     these parameters (a module may have
+#                                     several lines)
+#   use FILE.ko [PARAM=VALUE...]      load it for the many-users and fuzzing
+#                                     phases
+#   file PATH                         a file the modules make: many users
+#                                     (wbstress) and trinity hammer it
+#   ioctl CMD                         an ioctl command the files know
+#   text TEXT                         something worth writing to them
+#   hold PATH                         keep PATH open the whole time (a
+#                                     module that needs a tty in use, as
+#                                     a getty would hold it)
+# A chapter without stress.conf gets load/unload cycles of each of its .ko.
+#
+# The kernel command line says how: wb.seed=N (the seed of every random
+# choice; default 1), wb.seconds=N (the many-users and fuzzing time of the
+# chapter; default 20), wb.cycles=N (default 100).
+#
+# The phases:
+#  1. cycles: every insmod and rmmod works; afterwards no /dev, /proc,
+#     sysfs, debugfs or kprobe entry is left over, and no slab cache grew by
+#     one object a cycle or more (SLUB's own counts, after a shrink; on a
+#     kernel with kmemleak, its scan after the last chapter judges instead)
+#  2. rmmod while a file is held open: refused (the module stays whole), or
+#     the file is gone
+#  3. many users: wbstress, 8 processes, half of the time; meanwhile rmmod
+#     is tried again and again (and the modules loaded back when it worked)
+#  4. trinity, as the user "student", on each file in turn, the other half
+#  5. the modules unload, and nothing is left over
+. /wb/testlib.sh
+
+cmdline_value() {
+	for word in $(cat /proc/cmdline); do
+		case "$word" in
+		"$1"=*) echo "${word#*=}" ;;
+		esac
+	done
+}
+
+SEED=$(cmdline_value wb.seed)
+SEED=${SEED:-1}
+SECONDS_TOTAL=$(cmdline_value wb.seconds)
+SECONDS_TOTAL=${SECONDS_TOTAL:-20}
+CYCLES=$(cmdline_value wb.cycles)
+CYCLES=${CYCLES:-100}
+USERS=8
+STUDENT=1000
+CONF=./stress.conf
+chapter=${PWD##*/}
+
+# --- the chapter's declaration -------------------------------------------
+conf() { # KEY: the rest of each KEY line
+	if [ -f "$CONF" ]; then
+		sed -n "s/^$1[[:space:]]\{1,\}//p" "$CONF"
+	elif [ "$1" = module ]; then
+		ls ./*.ko 2>/dev/null | sed 's,^\./,,'
+	fi
+}
+
+FILES=$(conf file)
+USES=$(conf use)
+NMODULES=$(conf module | grep -c .)
+NFILES=$(echo "$FILES" | grep -c .)
+HOLDERS=""
+for f in $(conf hold); do
+	wbio hold "$f" >/dev/null 2>&1 &
+	HOLDERS="$HOLDERS $!"
+done
+trap 'kill $HOLDERS 2>/dev/null' EXIT
+# A deliberately small hung-task limit: a task stuck in D for this long
+# under stress is a bug. The soft-lockup detector already panics
+# (run-qemu.sh: softlockup_panic=1 watchdog_thresh=5).
+[ -w /proc/sys/kernel/hung_task_timeout_secs ] &&
+	echo 20 >/proc/sys/kernel/hung_task_timeout_secs
+
+if [ -n "$USES" ]; then
+	plan $((NMODULES * 3 + 1 + NFILES + 4))
+else
+	plan $((NMODULES * 3))
+fi
+echo "# stress $chapter: SEED=$SEED SECONDS=$SECONDS_TOTAL CYCLES=$CYCLES"
+
+# The kernel log goes to the host now and then, not only at the end: a
+# hundred loads log a lot, and the ring must not lose a report.
+forward_klog() {
+	dmesg -c | sed 's/^/@@kmsg /'
+}
+
+modname() { # FILE.ko -> the module's name
+	basename "$1" .ko | tr - _
+}
+
+# Everything a module could leave behind, as one listing.
+entries() {
+	ls /dev /sys/module /sys/class/* /sys/kernel/debug 2>/dev/null
+	ls /proc | grep -v '^[0-9]'
+	cat /sys/kernel/debug/kprobes/list 2>/dev/null
+}
+
+# Active objects per slab cache, after each cache gave back what it holds
+# for later (its per-CPU slabs), so that the counts are the objects in use.
+slab_counts() {
+	for f in /sys/kernel/slab/*/shrink; do
+		echo 1 >"$f"
+	done 2>/dev/null
+	sed '1,2d' /proc/slabinfo | awk '{ print $1, $2 }' | sort
+}
+
+# --- 1. load and unload ----------------------------------------------------
+t_seconds() { # centiseconds since boot, as seconds with two decimals
+	t=$(t_uptime_cs)
+	echo "$((t / 100)).$(printf '%02d' $((t % 100)))"
+}
+
+conf module >/tmp/stress-modules
+while read -r ko params; do
+	mod=$(modname "$ko")
+	before=$(entries)
+	slab=""
+	rm -f /tmp/stress-slab.*
+	[ -r /proc/slabinfo ] && [ ! -w /sys/kernel/debug/kmemleak ] && slab=yes
+	[ -z "$slab" ] || slab_counts >/tmp/stress-slab.0
+	start=$(t_uptime_cs)
+	done=0
+	why=""
+	# testlib's insmod tells the host where the module is, for the first
+	# load; the others are plain (a cycle then costs half as much), except
+	# under kmemleak: a leak found after rmmod has only raw addresses, and
+	# each load may put the module somewhere else.
+	load=insmod
+	[ -w /sys/kernel/debug/kmemleak ] && keep=insmod || keep="command insmod"
+	while [ "$done" -lt "$CYCLES" ]; do
+		# shellcheck disable=SC2086 # the parameters are words
+		if ! $load "$ko" $params 2>/tmp/stress-err; then
+			why="insmod $ko $params failed in cycle $((done + 1)): $(cat /tmp/stress-err)"
+			break
+		fi
+		load=$keep
+		if ! rmmod "$mod" 2>/tmp/stress-err; then
+			why="rmmod $mod failed in cycle $((done + 1)): $(cat /tmp/stress-err)"
+			break
+		fi
+		done=$((done + 1))
+		[ -z "$slab" ] || [ "$done" != $((CYCLES / 2)) ] || slab_counts >/tmp/stress-slab.1
+	done
+	cs=$(($(t_uptime_cs) - start + 1))
+	desc="load and unload $ko${params:+ $params} $CYCLES times"
+	if [ -z "$why" ]; then
+		ok "$desc ($done in $((cs / 100)).$((cs / 10 % 10)) s, $((done * 100 / cs))/s)"
+	else
+		not_ok "$desc" "$why"
+		rmmod "$mod" 2>/dev/null
+	fi
+	forward_klog
+
+	after=$(entries)
+	left=$(printf '%s\n' "$after" | grep -vxF -- "$before")
+	check_eq "after unloading $mod, no /dev, /proc, sysfs, debugfs or kprobe entry is left" "" "$left"
+
+	if [ -w /sys/kernel/debug/kmemleak ]; then
+		skip "no slab cache grew with the cycles of $mod" "kmemleak judges leaks on this kernel, after the last chapter"
+		continue
+	elif [ ! -r /proc/slabinfo ]; then
+		skip "no slab cache grew with the cycles of $mod" "this kernel has no /proc/slabinfo"
+		continue
+	fi
+	# A module that keeps one object a load makes its cache grow by one
+	# object a cycle, in the first half of the cycles and in the second.
+	# The kernel's own changes come in whole slabs, and once.
+	slab_counts >/tmp/stress-slab.2
+	half_n=$((CYCLES / 2))
+	grown=$(awk -v n="$half_n" '
+		FILENAME ~ /0$/ { c0[$1] = $2; next }
+		FILENAME ~ /1$/ { c1[$1] = $2; next }
+		$2 - c1[$1] >= n && c1[$1] - c0[$1] >= n {
+			printf "%s %+d then %+d\n", $1, c1[$1] - c0[$1], $2 - c1[$1] }' \
+		/tmp/stress-slab.0 /tmp/stress-slab.1 /tmp/stress-slab.2)
+	check_eq "no slab cache of $mod grew by a cycle's worth in both halves of the cycles" "" "$grown"
+done </tmp/stress-modules
+
+[ -n "$USES" ] || { forward_klog; done_testing; exit; }
+
+# --- the modules for the users ---------------------------------------------
+load_uses() {
+	echo "$USES" | while read -r ko params; do
+		[ -d "/sys/module/$(modname "$ko")" ] && continue
+		# shellcheck disable=SC2086
+		insmod "$ko" $params || return 1
+	done
+}
+
+unload_uses() {
+	echo "$USES" | while read -r ko _; do
+		rmmod "$(modname "$ko")" 2>&1
+	done
+}
+
+before=$(entries)
+run load_uses
+if [ "$RC" != 0 ]; then
+	not_ok "the modules for the users load" "$OUT"
+	bail_out "cannot load the modules to stress"
+fi
+missing=""
+for f in $FILES; do
+	[ -e "$f" ] || missing="$missing $f"
+done
+check_eq "the modules for the users load and make their files ($(echo $FILES))" "" "$missing"
+
+# --- 2. rmmod with a file held open ------------------------------------------
+# rmmod must answer whole: a module it removed is gone, one it refused
+# stays, and while every module stays, so does the file. (Which outcome is
+# right is the chapter's business: a chardev with .owner refuses, a /proc
+# file without one lets the module go and cuts the open file off.)
+for f in $FILES; do
+	wbio -n hold "$f" >/tmp/stress-hold 2>&1 &
+	holder=$!
+	if ! wait_line /tmp/stress-hold '^(open|error)'; then
+		not_ok "rmmod with $f open fails cleanly" "the holder never opened $f"
+		kill "$holder" 2>/dev/null
+		continue
+	fi
+	result=""
+	said=""
+	for ko in $(echo "$USES" | cut -d' ' -f1); do
+		mod=$(modname "$ko")
+		if rmmod "$mod" 2>/dev/null; then
+			[ ! -d "/sys/module/$mod" ] || result="$result $mod: rmmod said yes, but /sys/module/$mod stayed;"
+			said="$said $mod unloaded"
+		else
+			[ -d "/sys/module/$mod" ] || result="$result $mod: rmmod failed, but /sys/module/$mod is gone;"
+			said="$said $mod refused"
+		fi
+	done
+	case "$said" in
+	*unloaded*) ;;
+	*) [ -e "$f" ] || result="$result every rmmod was refused, but $f is gone;" ;;
+	esac
+	kill "$holder" 2>/dev/null
+	wait "$holder" 2>/dev/null
+	check_eq "rmmod with $f open answers whole ($(echo $said))" "" "$result"
+	run load_uses
+done
+forward_klog
+
+# --- 3. many users -------------------------------------------------------------
+half=$((SECONDS_TOTAL / 2))
+[ "$half" -gt 0 ] || half=1
+set --
+for c in $(conf ioctl); do
+	set -- "$@" -i "$c"
+done
+conf text >/tmp/stress-texts
+while IFS= read -r text; do
+	set -- "$@" -w "$text"
+done </tmp/stress-texts
+# shellcheck disable=SC2086 # the files are words
+wbstress -s "$SEED" -t "$half" -n "$USERS" -u "$STUDENT" "$@" $FILES >/tmp/stress-users 2>&1 &
+users=$!
+# Meanwhile, rmmod: refused while a file is open, or the files go (and the
+# modules are loaded back). Either way the answer must be whole.
+refused=0
+unloaded=0
+odd=""
+while kill -0 "$users" 2>/dev/null; do
+	for ko in $(echo "$USES" | cut -d' ' -f1); do
+		mod=$(modname "$ko")
+		if rmmod "$mod" 2>/dev/null; then
+			unloaded=$((unloaded + 1))
+			[ -d "/sys/module/$mod" ] && odd="$odd $mod stayed after rmmod;"
+		else
+			refused=$((refused + 1))
+			[ -d "/sys/module/$mod" ] || odd="$odd $mod vanished after a refused rmmod;"
+		fi
+	done
+	load_uses >/dev/null 2>&1 || odd="$odd the modules did not load again;"
+	sleep 0.3
+done
+wait "$users"
+users_rc=$?
+summary=$(tail -n 1 /tmp/stress-users)
+if [ "$users_rc" = 0 ]; then
+	ok "$USERS users on $(echo $FILES) for $half s, SEED=$SEED: $summary"
+else
+	not_ok "$USERS users on $(echo $FILES) for $half s, SEED=$SEED: none stuck, all ran" \
+		"$(cat /tmp/stress-users)"
+fi
+check_eq "rmmod during use, tried $((refused + unloaded)) times (refused $refused, unloaded $unloaded), left every module whole" "" "$odd"
+forward_klog
+
+# --- 4. trinity ------------------------------------------------------------------
+# As "student": trinity will not run as root without --dangerous, and the
+# VM would not survive what root may do. Only the chapter's files are its
+# fds (-V, one path a run), only the file system calls (-g vfs), and no
+# taint but a real one stops it (the modules are out of tree). Not
+# fanotify: Debian's kernel taints itself (X) when it is used.
+fuzz_each=$((half / NFILES))
+[ "$fuzz_each" -gt 0 ] || fuzz_each=1
+fuzz_ok=1
+fuzz_notes=""
+calls=0
+run load_uses
+if ! command -v trinity >/dev/null 2>&1; then
+	fuzz_ok=0
+	fuzz_notes="trinity is not in this initramfs (make stress puts it there; is the Debian package 'trinity' installed? make deps)"
+fi
+for f in $FILES; do
+	[ "$fuzz_ok" = 1 ] || break
+	dir=/tmp/trinity-$SEED
+	mkdir -p "$dir" && chown "$STUDENT:$STUDENT" "$dir"
+	chmod o+rw "$f" 2>/dev/null
+	(cd "$dir" && exec timeout -s INT "$fuzz_each" su -s /bin/sh student -c \
+		"exec trinity -q -l off -s $SEED -C 2 -g vfs -V $f -T DIE,WARN,BAD_PAGE,USER \
+			-x fanotify_init -x fanotify_mark \
+			--disable-fds=sockets,pipes,perf,epoll,eventfd,pseudo,timerfd,testfile,memfd,drm" \
+		) >/tmp/stress-trinity 2>&1
+	rc=$?
+	# Its children may outlive it, and would go on into the next chapter:
+	# end every process of the user (kill -1 as that user).
+	su -s /bin/sh student -c 'kill -9 -1' 2>/dev/null
+	# Its last words: "[main] Ran N syscalls. Successes: S  Failures: F".
+	n=$(sed -n 's/.*Ran \([0-9]*\) syscalls.*/\1/p' /tmp/stress-trinity | tail -n 1)
+	calls=$((calls + ${n:-0}))
+	if [ -z "$n" ]; then
+		fuzz_ok=0
+		fuzz_notes="trinity did not start on $f (exit $rc): $(tail -n 5 /tmp/stress-trinity)"
+	fi
+	forward_klog
+done
+if [ "$fuzz_ok" = 1 ]; then
+	ok "trinity fuzzed $(echo $FILES) for $half s, seed $SEED: $calls calls"
+else
+	not_ok "trinity fuzzed $(echo $FILES) for $half s, seed $SEED" "$fuzz_notes"
+fi
+
+# --- 5. unload -------------------------------------------------------------------
+run unload_uses
+after=$(entries)
+left=$(printf '%s\n' "$after" | grep -vxF -- "$before")
+check_eq "after stress the modules unload and nothing is left over" "" "$OUT$left"
+forward_klog
+done_testing
