@@ -18,7 +18,8 @@ set -eu
 #   vm:   boot the guest (qemu), build modules (gcc-12, the compiler Debian's
 #         kernels are built with, and what the unpacked kbuild tools run
 #         on) and static user tools, pack the initramfs, run the host-side
-#         test runner, apply the extension solutions (patch). The kernels
+#         test runner, apply the extension solutions (patch), fuzz the
+#         chapters' files (trinity, for make stress). The kernels
 #         themselves are not installed: scripts/fetch-kernel.sh downloads
 #         them as packages into the workbook's cache.
 #   docs: render the book and check it in a real browser; for the Chinese
@@ -31,7 +32,7 @@ set -eu
 #         bc for the timeconst header, bison and flex for Kconfig, libelf
 #         for objtool, libssl for the host tools that handle certificates.
 VM_PACKAGES="qemu-system-x86 busybox-static cpio kmod xz-utils make gcc gcc-12
-libc6-dev libelf1 libssl3 python3 sparse patch"
+libc6-dev libelf1 libssl3 python3 sparse patch trinity"
 DOCS_PACKAGES="asciidoctor ruby-rouge graphviz ruby-asciidoctor-pdf chromium
 fonts-noto-cjk python3-fonttools poppler-utils"
 LINT_PACKAGES="linux-source-6.1"
