@@ -24,13 +24,15 @@ export WB_EXTDIR := $(if $(EXTDIR),$(abspath $(EXTDIR)))
 
 .PHONY: all help deps test run-qemu bench sparse lint lab check check-all clean-kernels \
 	test-solutions lab-selftest shell-selftest debug-selftest docs pdf docs-check clean \
-	grade grade-selftest
+	grade grade-selftest \
+	gdb gdb-selftest rebuild
 .DEFAULT_GOAL := all
 
 help:
 	@echo 'make run-qemu CH=01   boot the VM to a root shell in chapter 01'
 	@echo 'make test [CH=01]     run the behavioural tests of every (or one) chapter in the VM'
 	@echo 'make [CH=01]          build the modules, tools and initramfs only'
+	@echo 'make rebuild CH=10    build what make run-qemu CH=10 runs (your lab, if any): reload MODULE in the VM'
 	@echo 'make deps             install everything from Debian packages (apt-get)'
 	@echo 'make lab CH=05        start the lab: modules/05-sleep, with the TODO steps cut out'
 	@echo '                      (TODO=3 keeps steps 1-2 solved; SOLVED=1 copies the whole reference,'
@@ -49,6 +51,9 @@ help:
 	@echo 'make lab-selftest     every skeleton must fail its tests, and pass once filled back (slow)'
 	@echo 'make shell-selftest   drive make run-qemu in a terminal (tmux): type, read the screen, quit'
 	@echo 'make debug-selftest   break chapters on purpose (leak, use after free, ...): KERNEL=debug must say so'
+	@echo 'make run-qemu CH=10 GDB=1   the same, waiting for gdb; then, in another terminal:'
+	@echo 'make gdb CH=10        attach gdb (symbols and lx-symbols on KERNEL=debug)'
+	@echo 'make gdb-selftest     a scripted gdb session on KERNEL=debug: breakpoints, bt, locals'
 	@echo 'make bench            the speed figures: boot, memory, make test, clean build, edit+test (medians)'
 	@echo 'make sparse           check every chapter module (and lab) with sparse'
 	@echo 'make lint             sparse, plus checkpatch --strict on every chapter and lab skeleton'
@@ -99,6 +104,16 @@ shell-selftest:
 debug-selftest:
 	@scripts/debug-selftest.sh
 
+# gdb attaches to the VM 'make run-qemu CH=NN GDB=1' started (the VM says
+# which kernel and modules it runs): nothing to build here.
+gdb:
+	@scripts/deps.sh --ensure-gdb
+	@scripts/gdb.sh $(CH) $(GDBFLAGS)
+
+gdb-selftest:
+	@scripts/deps.sh --ensure-gdb
+	@scripts/gdb-selftest.sh
+
 # Each solutions/NN-slug/NAME.patch solves extension NAME of chapter NN: it is
 # applied to a copy of the reference, which is then checked like a lab.
 test-solutions:
@@ -133,7 +148,7 @@ endif
 ifeq ($(WB_READY),)
 # The outer make: install what is missing, then do the work in a make that
 # starts after the installation, so it sees the kernel that came with it.
-all test run-qemu bench sparse lint check check-all stress:
+all test run-qemu bench sparse lint check check-all stress rebuild:
 	@scripts/deps.sh $(if $(filter lint,$@),--ensure-lint,--ensure)
 	@$(MAKE) --no-print-directory WB_READY=1 $@
 else
@@ -178,7 +193,7 @@ ifeq ($(CHAPTERS),)
 $(error there is no lab in $(LABDIR)/ yet: 'make lab CH=NN' starts one)
 endif
 USE_LAB := $(LABS)
-else ifneq ($(filter run-qemu,$(MAKECMDGOALS)),)
+else ifneq ($(filter run-qemu rebuild,$(MAKECMDGOALS)),)
 USE_LAB := $(LABS)
 endif
 
@@ -284,8 +299,14 @@ _initramfs: _modules $(TOOLS) $(HARNESS_TOOLS) $(WB_VMLINUX)
 	$(Q)scripts/mkinitramfs.sh $(WB_INITRAMFS) $(KVER) $(KMODDIR) $(BUILD)/tools \
 		$(foreach ch,$(CHAPTERS),chapters/$(ch):$(call out_of,$(ch)):$(call src_of,$(ch))/$(ch))
 
+# GDB=1: the VM waits for gdb ('make gdb CH=NN' in another terminal).
+run-qemu: export WB_GDB := $(GDB)
 run-qemu: _initramfs
 	@scripts/run-qemu.sh shell $(CHAPTERS)
+
+# rebuild: build what 'make run-qemu' boots (your lab when you have one), and
+# no initramfs; the running VM sees the result at /host ('reload MODULE').
+rebuild: _modules $(TOOLS)
 
 # make test first checks, on the host, that every chapter's lab skeleton
 # fills back into the reference (scripts/lab.sh verify), so the labs cannot

@@ -8,6 +8,7 @@
 #   deps.sh --ensure-lint   the same for the 'lint' group (what 'make lint' runs)
 #   deps.sh --ensure-selftest   the same for 'selftest' (make shell-selftest)
 #   deps.sh --ensure-debug      the same for 'debug' (the debug kernel's build)
+#   deps.sh --ensure-gdb        the same for 'gdb' (make gdb, make gdb-selftest)
 #
 # Idempotent: packages already installed are left alone. apt-get runs through
 # sudo when we are not root.
@@ -31,6 +32,8 @@ set -eu
 #   debug: build the debug kernel (KERNEL=debug) from Debian's kernel source:
 #         bc for the timeconst header, bison and flex for Kconfig, libelf
 #         for objtool, libssl for the host tools that handle certificates.
+#   gdb:  attach a debugger to the VM (make gdb); the kernel source for its
+#         decode_stacktrace.sh, faddr2line and gen_compile_commands.py.
 VM_PACKAGES="qemu-system-x86 busybox-static cpio kmod xz-utils make gcc gcc-12
 libc6-dev libelf1 libssl3 python3 sparse patch trinity"
 DOCS_PACKAGES="asciidoctor ruby-rouge graphviz ruby-asciidoctor-pdf chromium
@@ -38,6 +41,7 @@ fonts-noto-cjk python3-fonttools poppler-utils"
 LINT_PACKAGES="linux-source-6.1"
 SELFTEST_PACKAGES="tmux python3-yaml"
 DEBUG_PACKAGES="linux-source-6.1 bc bison flex libelf-dev libssl-dev"
+GDB_PACKAGES="gdb linux-source-6.1"
 # end::packages[]
 
 missing_from() {
@@ -111,19 +115,23 @@ case "${1:-all}" in
 	# shellcheck disable=SC2086
 	install_missing $VM_PACKAGES $DEBUG_PACKAGES
 	;;
+--ensure-gdb)
+	# shellcheck disable=SC2086
+	install_missing $GDB_PACKAGES
+	;;
 --ensure-selftest)
 	# shellcheck disable=SC2086
 	install_missing $VM_PACKAGES $SELFTEST_PACKAGES
 	;;
 all)
 	# shellcheck disable=SC2086
-	install_missing $VM_PACKAGES $DOCS_PACKAGES $LINT_PACKAGES $SELFTEST_PACKAGES $DEBUG_PACKAGES
+	install_missing $VM_PACKAGES $DOCS_PACKAGES $LINT_PACKAGES $SELFTEST_PACKAGES $DEBUG_PACKAGES $GDB_PACKAGES
 	ensure_kernel_lists
 	forget_kernel_choice
 	echo "deps.sh: all dependencies are installed"
 	;;
 *)
-	echo "usage: deps.sh [--ensure|--ensure-docs|--ensure-lint|--ensure-selftest|--ensure-debug]" >&2
+	echo "usage: deps.sh [--ensure|--ensure-docs|--ensure-lint|--ensure-selftest|--ensure-debug|--ensure-gdb]" >&2
 	exit 2
 	;;
 esac

@@ -12,7 +12,9 @@
 # came from (the reference chapter or the student's lab). With WB_EXTDIR set,
 # a teacher's extension tests (WB_EXTDIR/NAME/ext-*.sh) join each chapter.
 # The modules are also installed under /lib/modules/KVER/extra, with depmod
-# run, so that modprobe works in the guest. Nothing is done when no input
+# run, so that modprobe works in the guest. The kernel's 9p modules, which
+# the shell needs to mount the host's build output (run-qemu.sh shares it),
+# come from scripts/fetch-9p-modules.sh. Nothing is done when no input
 # changed since the last run (the inputs' names, sizes and times are kept in
 # OUT.inputs).
 set -eu
@@ -27,6 +29,10 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 # once cannot trip over each other; the results are renamed into place.
 stage="$out.d.$$"
 trap 'rm -rf "$stage" "$out.inputs.$$" "$out.tmp.$$"' EXIT
+# Empty when the kernel has 9p built in; without them (no network the first
+# time) the VM works, without the share.
+share_modules=$("$here/scripts/fetch-9p-modules.sh" "$kver" "$kmoddir") ||
+	echo "mkinitramfs.sh: without the 9p modules, the guest cannot see the host's build output (reload)" >&2
 
 split() { # SOURCE:BUILD:ORIGIN
 	source=${1%%:*}
@@ -48,7 +54,7 @@ trinity_files() {
 list_inputs() {
 	echo "$kver ${WB_EXTDIR:-} ${WB_TEST:-} $*"
 	{
-		find /bin/busybox "$here/initramfs" "$tools" -type f
+		find /bin/busybox "$here/initramfs" "$tools" $share_modules -type f
 		[ "${WB_TEST:-}" != stress ] || trinity_files
 		for chapter in "$@"; do
 			split "$chapter"
@@ -120,6 +126,12 @@ install_trinity() {
 	done
 }
 
+install_share_modules() {
+	[ -n "$share_modules" ] || return 0
+	mkdir -p "$stage/lib/modules/$kver/kernel"
+	cp "$share_modules"/*.ko "$stage/lib/modules/$kver/kernel/"
+}
+
 install_modules_index() {
 	for f in modules.builtin modules.builtin.modinfo; do
 		[ -f "$kmoddir/$f" ] && cp "$kmoddir/$f" "$stage/lib/modules/$kver/"
@@ -157,6 +169,7 @@ for chapter in "$@"; do
 	install_chapter "$source" "$built" "$origin"
 done
 [ "${WB_TEST:-}" != stress ] || install_trinity
+install_share_modules
 install_modules_index
 pack
 mv "$out.inputs.$$" "$out.inputs"

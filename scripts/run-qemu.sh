@@ -32,6 +32,17 @@
 #   WB_TEST=NAME         the test script each chapter runs (default: test)
 #   WB_INITRAMFS=PATH    initramfs to boot (the Makefile sets it)
 #   WB_APPEND=PARAMS     more kernel parameters
+#   WB_GDB=1             shell mode: start the VM stopped, waiting for gdb
+#                        (QEMU's gdbstub on a free local port, the kernel
+#                        booted with nokaslr); the port, QEMU's PID, the
+#                        kernel and the chapter's module directories go to
+#                        build/gdb/NN-slug.vm, where scripts/gdb.sh (make
+#                        gdb) reads them. One such VM per chapter: a second
+#                        one for the same chapter is refused.
+#   WB_KO_DIRS=DIR       shell mode: the host's build output of the chapter
+#                        (the Makefile sets it), shared read-only with the
+#                        guest over virtio 9p; the guest mounts it at /host,
+#                        where 'reload' finds freshly built modules
 set -eu
 
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -141,6 +152,31 @@ choose_accel() {
 	echo "$verdict"
 }
 
+# gdb_port CHAPTER: a free local port for QEMU's gdbstub, recorded in
+# build/gdb/CHAPTER.vm for make gdb; refuses a second VM for the chapter.
+gdb_port() {
+	state="$build/gdb/$1.vm"
+	old_pid=$(sed -n 's/^pid=//p' "$state" 2>/dev/null || true)
+	if [ -n "$old_pid" ] && grep -q qemu "/proc/$old_pid/cmdline" 2>/dev/null; then
+		echo "run-qemu.sh: a VM of chapter $1 already waits for gdb (port $(sed -n 's/^port=//p' "$state"), pid $old_pid); quit it first (one per chapter)" >&2
+		exit 1
+	fi
+	port=$(python3 -c 'import socket
+for port in range(1234, 1300):
+    try:
+        socket.create_server(("127.0.0.1", port)).close()
+        print(port)
+        break
+    except OSError:
+        pass')
+	[ -n "$port" ] || { echo "run-qemu.sh: no free port for gdb in 1234-1299" >&2; exit 1; }
+	mkdir -p "$build/gdb"
+	# exec keeps our PID for QEMU.
+	printf 'port=%s\npid=%s\nkver=%s\nimage=%s\nvmlinux=%s\nko_dirs=%s\n' "$port" $$ "$kver" \
+		"$WB_IMAGE" "${WB_VMLINUX:-}" "${WB_KO_DIRS:-}" >"$state"
+	echo "$port"
+}
+
 if [ ! -f "$initramfs" ]; then
 	echo "run-qemu.sh: no initramfs (${initramfs:-WB_INITRAMFS is not set}); boot through make: make run-qemu CH=NN" >&2
 	exit 1
@@ -163,19 +199,32 @@ test)
 	;;
 shell)
 	accel=$(choose_accel)
+	# gdb, and the share for reload: options of the same command line.
+	set --
+	debug_append=""
+	if [ "${WB_GDB:-}" = 1 ]; then
+		port=$(gdb_port "$chapters") || exit 1
+		set -- -S -gdb "tcp:127.0.0.1:$port"
+		debug_append=nokaslr
+		echo "run-qemu.sh: the VM waits for gdb on port $port: in another terminal, make gdb CH=${chapters%%-*}"
+	fi
+	if [ -d "${WB_KO_DIRS:-}" ]; then
+		set -- "$@" -virtfs "local,path=$WB_KO_DIRS,mount_tag=wbhost,security_model=none,readonly=on"
+		debug_append="$debug_append wb.share=wbhost"
+	fi
 	if [ "$(vm_conf shell)" = vt ]; then
 		echo "run-qemu.sh: booting chapter $chapters ($kver, $accel) on the VM's screen: what you type goes to its PS/2 keyboard; quit with poweroff"
 		image=$WB_IMAGE
-		qemu "$accel" "console=tty0 wb.mode=shell wb.ch=$chapters" \
-			-vga std -display curses -monitor none
+		qemu "$accel" "console=tty0 wb.mode=shell wb.ch=$chapters $debug_append" \
+			-vga std -display curses -monitor none "$@"
 	fi
 	size=""
 	if [ -t 0 ] && size=$(stty size 2>/dev/null); then
 		size="wb.rows=${size% *} wb.cols=${size#* }"
 	fi
 	echo "run-qemu.sh: booting chapter $chapters ($kver, $accel); quit with Ctrl-A X"
-	qemu "$accel" "wb.mode=shell wb.ch=$chapters $size" \
-		-display none -serial mon:stdio
+	qemu "$accel" "wb.mode=shell wb.ch=$chapters $size $debug_append" \
+		-display none -serial mon:stdio "$@"
 	;;
 *)
 	echo "usage: run-qemu.sh shell NN-slug | test NN-slug[,...] | accel" >&2

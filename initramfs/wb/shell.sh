@@ -7,6 +7,8 @@ chapter=${1:-}
 [ -n "${2:-}" ] && stty cols "$2" rows "${3:-24}" 2>/dev/null
 
 dir=/chapters/$chapter
+# The host's build output at /host, for reload (when run-qemu.sh shares it).
+/wb/share.sh
 [ -d "$dir" ] || dir=/chapters
 name=${dir##*/}
 
@@ -21,6 +23,9 @@ if [ -f "$dir/banner.txt" ]; then
 	sed 's/^/    /' "$dir/banner.txt"
 fi
 echo "    Kernel messages: dmesg (this console shows only errors)."
+if grep -q ' /host 9p ' /proc/mounts; then
+	echo "    Rebuilt on the host (make CH=NN there)? 'reload MODULE' loads the new one from /host."
+fi
 # On the VM's screen (vm.conf shell=vt) the keys go to the VM's keyboard, so
 # QEMU's Ctrl-A X does not reach QEMU there.
 if grep -qw tty0 /sys/class/tty/console/active 2>/dev/null; then
@@ -32,5 +37,5 @@ fi
 echo
 
 cd "$dir" || cd /
-export PATH="$dir:$PATH" PS1='\w # ' ENV=/wb/profile
+export PATH="$dir:$PATH:/wb/bin" PS1='\w # ' ENV=/wb/profile
 setsid cttyhack sh -l
