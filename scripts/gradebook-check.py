@@ -12,6 +12,7 @@ a student's name opens that student's detail; that every student has a
 detail; and that the page loads nothing from outside itself. Prints one
 line of figures, and the problems (exit 1) if there are any.
 """
+import html
 import importlib.util
 import json
 import os
@@ -27,45 +28,46 @@ browser_check = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(browser_check)
 
 HARNESS = """<!DOCTYPE html>
-<html><head><meta charset="utf-8"><title>gradebook-check</title></head>
-<body>
+<meta charset="utf-8"><title>gradebook-check</title>
 <pre id="wb-result">pending</pre>
-<iframe id="page" src="%(src)s" width="1280" height="1000"></iframe>
 <script>
-document.getElementById('page').addEventListener('load', function () {
+function inspect(d) {
   var out = {};
-  try {
-    var d = this.contentDocument;
-    var table = d.getElementById('gradebook');
-    var heads = Array.prototype.slice.call(table.tHead.rows[0].cells);
-    var col = heads.findIndex(function (h) { return h.textContent.trim() === 'total'; });
-    function column() {
-      return Array.prototype.slice.call(table.tBodies[0].rows).map(function (r) {
-        return parseFloat(r.cells[col].getAttribute('data-sort'));
-      });
-    }
-    out.rows = table.tBodies[0].rows.length;
-    out.total_column = col;
-    heads[col].click();
-    out.first_click = column();
-    heads[col].click();
-    out.second_click = column();
-    var link = table.querySelector('a[href^="#student-"]');
-    var detail = d.getElementById(link.getAttribute('href').slice(1));
-    out.detail_open_before = detail.open;
-    link.click();
-    out.detail_open_after = detail.open;
-    out.details = d.querySelectorAll('details.student').length;
-    out.external = Array.prototype.slice.call(
-      d.querySelectorAll('[src], link[href], script[src], img, iframe, object, embed'))
-      .map(function (e) { return e.outerHTML.slice(0, 80); });
-  } catch (e) {
-    out.error = String(e);
+  var table = d.getElementById('gradebook');
+  var heads = Array.prototype.slice.call(table.tHead.rows[0].cells);
+  var col = heads.findIndex(function (h) { return h.textContent.trim() === 'total'; });
+  function column() {
+    return Array.prototype.slice.call(table.tBodies[0].rows).map(function (r) {
+      return parseFloat(r.cells[col].getAttribute('data-sort'));
+    });
   }
+  out.rows = table.tBodies[0].rows.length;
+  heads[col].click();
+  out.first_click = column();
+  heads[col].click();
+  out.second_click = column();
+  var link = table.querySelector('a[href^="#student-"]');
+  var detail = d.getElementById(link.getAttribute('href').slice(1));
+  out.detail_open_before = detail.open;
+  link.click();
+  out.detail_open_after = detail.open;
+  out.details = d.querySelectorAll('details.student').length;
+  out.external = Array.prototype.slice.call(
+    d.querySelectorAll('[src], link[href], script[src], img, iframe, object, embed'))
+    .map(function (e) { return e.outerHTML.slice(0, 80); });
+  return out;
+}
+var frame = document.createElement('iframe');
+frame.width = 1280;
+frame.height = 1000;
+frame.onload = function () {
+  var out;
+  try { out = inspect(frame.contentDocument); } catch (e) { out = {error: String(e)}; }
   document.getElementById('wb-result').textContent = JSON.stringify(out);
-});
+};
+frame.src = '%(src)s';
+document.body.appendChild(frame);
 </script>
-</body></html>
 """
 
 
@@ -88,10 +90,9 @@ def main(argv):
             f.write(HARNESS % {"src": os.path.relpath(page, check_dir)})
         run = browser_check.chromium(["--allow-file-access-from-files", "--virtual-time-budget=5000",
                                       "--dump-dom", "file://" + harness], profile)
-        m = re.search(r'<pre id="wb-result">(.*?)</pre>', run.stdout, re.S)
+        said = re.findall(r'<pre id="wb-result">(.*?)</pre>', run.stdout, re.S)
         try:
-            r = json.loads(m.group(1).replace("&quot;", '"').replace("&amp;", "&")
-                           .replace("&lt;", "<").replace("&gt;", ">")) if m else None
+            r = json.loads(html.unescape(said[0])) if said else None
         except ValueError:
             r = None
         if not isinstance(r, dict):
@@ -118,9 +119,11 @@ def main(argv):
             problems.append("the page loads other files: " + "; ".join(r["external"]))
     for p in problems:
         print(f"gradebook-check: {p}", file=sys.stderr)
-    print(f"gradebook-check: {'FAIL' if problems else 'ok'}: {r.get('rows')} rows sorted by total "
-          f"both ways, {r.get('details')} details, nothing loaded from outside; "
-          f"screenshot {os.path.relpath(shot)}")
+    if problems:
+        print(f"gradebook-check: FAIL ({len(problems)} problems above); screenshot {os.path.relpath(shot)}")
+    else:
+        print(f"gradebook-check: ok: {r['rows']} rows sorted by total both ways, {r['details']} "
+              f"details, nothing loaded from outside; screenshot {os.path.relpath(shot)}")
     return 1 if problems else 0
 
 
