@@ -10,7 +10,10 @@
 # touched), boots it with 'make run-qemu' and drives the shell as a student
 # would (scripts/vm-shell.sh): insmod with nodes=5; on the host, change what
 # the debugfs file prints and rebuild ('make CH=10'); 'reload numlist' in
-# the guest must load the new build from /host with nodes=5 again. Then a
+# the guest must load the new build from /host with nodes=5 again; the
+# add-symbol-file line the guest's gdbline prints must place the module's
+# functions where /proc/kallsyms has them (what gdb on a kernel without
+# debug info relies on). Then a
 # module in use (its debugfs file held open) must not be replaced: rmmod's
 # error shows, the old module keeps answering. Last, a NULL dereference is
 # put into the copy, reloaded and triggered; decode_stacktrace.sh and
@@ -100,6 +103,18 @@ vm_run "cat /sys/kernel/debug/numlist"
 ok=1
 [ "$(echo "$OUT" | tr '\n' ' ')" = "node 1 node 2 node 3 node 4 node 5 " ] && ok=0
 result $ok "the reloaded module behaves the new way, with the same parameters (node 1 to node 5)" "$OUT"
+
+# On a kernel without debug info, gdbline prints the add-symbol-file
+# command for the module; given it, gdb must put a function where the
+# kernel says it is.
+vm_run "gdbline numlist; grep ' numlist_seq_show' /proc/kallsyms"
+gdbline=$(echo "$OUT" | grep '^add-symbol-file ' || true)
+real=$(echo "$OUT" | sed -n 's/^\([0-9a-f]*\) t numlist_seq_show.*/\1/p')
+placed=$(cd "$ko_dir" && gdb -q -batch -ex "$gdbline" -ex 'info address numlist_seq_show' 2>&1 |
+	sed -n 's/.*is a function at address 0x\([0-9a-f]*\)\./\1/p')
+ok=1
+[ -n "$real" ] && [ "$(echo "$real" | sed 's/^0*//')" = "$(echo "$placed" | sed 's/^0*//')" ] && ok=0
+result $ok "gdb, given gdbline's add-symbol-file, puts numlist_seq_show where /proc/kallsyms says (${placed:-nothing} vs ${real:-nothing})" "$OUT"
 
 # 2. A module in use is not replaced: the shell holds the file open.
 edit 's/"node %d\\n"/"item %d\\n"/'
