@@ -72,7 +72,7 @@ repeat "$boots" time_empty_boot | median | sed 's/^/empty boot to power-off:    
 	sed 's/^/  the same without init_on_free: /'
 (export SMP=2; repeat "$boots" time_empty_boot) | median |
 	sed 's/^/  the same with 2 vCPUs (SMP):  /'
-echo "peak memory of one VM:          $(peak_memory) MB (resident, QEMU with 256 MB of guest RAM)"
+echo "peak memory of one VM:          $(peak_memory) MB (resident, QEMU with ${WB_MEM:-128M} of guest RAM)"
 repeat "$tests" time_make test | median | sed 's/^/make test (all chapters, warm): /'
 repeat "$builds" time_clean_build | median | sed 's/^/clean build (make, -j'"$(nproc)"'):     /'
 repeat "$tests" time_edit_and_test | median | sed 's/^/edit, then make test CH=10:     /'

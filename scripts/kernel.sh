@@ -8,7 +8,8 @@
 #                    modules.builtin, and how QEMU boots it: "pvh" (the
 #                    uncompressed vmlinux, pulled out of the bzImage) or
 #                    "bzimage" (a KASAN kernel's PVH entry does not boot),
-#                    and the guest's memory: 256M, or 512M for the debug
+#                    and the guest's memory: 128M (all the chapters need,
+#                    and it keeps a VM under 300 MB), or 512M for the debug
 #                    kernel (KASAN's shadow, kmemleak's records of every
 #                    allocation)
 #
@@ -44,7 +45,7 @@ host_releases() {
 if [ -n "${KVER:-}" ]; then
 	[ -r "/boot/vmlinuz-$KVER" ] && [ -d "/lib/modules/$KVER/build" ] ||
 		fail "KVER=$KVER is not a kernel installed here (with /boot/vmlinuz-$KVER and /lib/modules/$KVER/build); installed: $(host_releases | tr '\n' ' ')or use KERNEL=$(echo $KERNELS | sed 's/ /|/g')"
-	echo "$KVER /boot/vmlinuz-$KVER /lib/modules/$KVER/build /lib/modules/$KVER pvh 256M"
+	echo "$KVER /boot/vmlinuz-$KVER /lib/modules/$KVER/build /lib/modules/$KVER pvh 128M"
 	exit 0
 fi
 
@@ -60,4 +61,4 @@ if [ "$kernel" = debug ]; then
 	exit 0
 fi
 cache=$("$here/scripts/fetch-kernel.sh" "$kernel") || fail "$cache"
-echo "$(cat "$cache/release") $cache/vmlinuz $(cat "$cache/kdir") $cache/modules pvh 256M"
+echo "$(cat "$cache/release") $cache/vmlinuz $(cat "$cache/kdir") $cache/modules pvh 128M"
