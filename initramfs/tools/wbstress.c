@@ -10,14 +10,16 @@
  * still in the kernel ten seconds after the time is up is stuck: its kernel
  * stack is printed and wbstress fails.
  *
- *   wbstress [-s SEED] [-t SECONDS] [-n PROCS] [-u UID] [-i IOCTL]...
- *            [-w TEXT]... FILE...
+ *   wbstress [-s SEED] [-t SECONDS | -c CALLS] [-n PROCS] [-u UID]
+ *            [-i IOCTL]... [-w TEXT]... FILE...
  *
  *   -s SEED    the random seed (default 1). Worker k draws its calls from
  *              SEED and k alone, never from what a call returned: the same
  *              SEED gives every worker the same sequence of calls (how the
  *              workers interleave is the scheduler's business).
  *   -t SECONDS how long (default 10)
+ *   -c CALLS   instead, how many calls each worker makes (then the counts
+ *              of each call are the same in every run with the same SEED)
  *   -n PROCS   how many workers (default 8)
  *   -u UID     the odd-numbered workers run as this user
  *   -i IOCTL   an ioctl command the driver knows (hex or decimal); random
@@ -264,11 +266,12 @@ static void nothing(int sig)
 	(void)sig;	/* only to interrupt a sleeping call */
 }
 
-static void worker(int me, uint64_t seed, double until, int uid)
+static void worker(int me, uint64_t seed, double until, long calls, int uid)
 {
 	uint64_t rng = seed * 0x9E3779B97F4A7C15ULL + (uint64_t)me * 0xBF58476D1CE4E5B9ULL + 1;
 	struct sigaction sa = { .sa_handler = nothing };	/* no SA_RESTART */
 	int fds[SLOTS], i;
+	long made;
 
 	sigaction(SIGUSR1, &sa, NULL);
 	if (uid >= 0 && (me & 1) && (setgid(uid) || setuid(uid))) {
@@ -277,7 +280,7 @@ static void worker(int me, uint64_t seed, double until, int uid)
 	}
 	for (i = 0; i < SLOTS; i++)
 		fds[i] = -1;
-	while (now() < until) {
+	for (made = 0; calls ? made < calls : now() < until; made++) {
 		one_call(me, fds, &rng, 1);
 		while (waitpid(-1, NULL, WNOHANG) > 0)
 			;
@@ -331,15 +334,20 @@ int main(int argc, char **argv)
 	int nworkers = 8, uid = -1, opt, i, left, stuck = 0, failed = 0;
 	double seconds = 10, start, until;
 	unsigned long long seed = 1;
+	long calls = 0;
 	uint64_t rng;
 
-	while ((opt = getopt(argc, argv, "s:t:n:u:i:w:")) != -1) {
+	while ((opt = getopt(argc, argv, "s:t:c:n:u:i:w:")) != -1) {
 		switch (opt) {
 		case 's':
 			seed = strtoull(optarg, NULL, 0);
 			break;
 		case 't':
 			seconds = atof(optarg);
+			break;
+		case 'c':
+			calls = atol(optarg);
+			seconds = 3600;
 			break;
 		case 'n':
 			nworkers = atoi(optarg);
@@ -362,7 +370,7 @@ int main(int argc, char **argv)
 	for (; optind < argc && nfiles < MAX_FILES; optind++)
 		files[nfiles++] = argv[optind];
 	if (!nfiles || nworkers < 1 || nworkers > MAX_WORKERS || seconds <= 0) {
-		fprintf(stderr, "usage: wbstress [-s SEED] [-t SECONDS] [-n PROCS] [-u UID] [-i IOCTL]... [-w TEXT]... FILE...\n");
+		fprintf(stderr, "usage: wbstress [-s SEED] [-t SECONDS | -c CALLS] [-n PROCS] [-u UID] [-i IOCTL]... [-w TEXT]... FILE...\n");
 		return 2;
 	}
 
@@ -390,7 +398,7 @@ int main(int argc, char **argv)
 			break;
 		}
 		if (pids[i] == 0)
-			worker(i, seed, until, uid);
+			worker(i, seed, until, calls, uid);
 	}
 
 	/* Wake a random worker every few milliseconds, from the seed too. */
