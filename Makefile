@@ -25,7 +25,7 @@ export WB_EXTDIR := $(if $(EXTDIR),$(abspath $(EXTDIR)))
 .PHONY: all help deps test run-qemu bench sparse lint lab check check-all clean-kernels \
 	test-solutions lab-selftest shell-selftest debug-selftest docs pdf docs-check clean \
 	grade grade-selftest \
-	gdb gdb-selftest rebuild
+	gdb gdb-selftest rebuild reload-selftest compile_commands.json
 .DEFAULT_GOAL := all
 
 help:
@@ -54,6 +54,8 @@ help:
 	@echo 'make run-qemu CH=10 GDB=1   the same, waiting for gdb; then, in another terminal:'
 	@echo 'make gdb CH=10        attach gdb (symbols and lx-symbols on KERNEL=debug)'
 	@echo 'make gdb-selftest     a scripted gdb session on KERNEL=debug: breakpoints, bt, locals'
+	@echo 'make reload-selftest  edit, rebuild, reload in a running VM; decode an Oops (KERNEL= too)'
+	@echo 'make compile_commands.json   for clangd / VS Code: chapters and labs, kbuild'"'"'s own generator'
 	@echo 'make bench            the speed figures: boot, memory, make test, clean build, edit+test (medians)'
 	@echo 'make sparse           check every chapter module (and lab) with sparse'
 	@echo 'make lint             sparse, plus checkpatch --strict on every chapter and lab skeleton'
@@ -114,6 +116,10 @@ gdb-selftest:
 	@scripts/deps.sh --ensure-gdb
 	@scripts/gdb-selftest.sh
 
+reload-selftest:
+	@scripts/deps.sh --ensure-gdb
+	@scripts/reload-selftest.sh
+
 # Each solutions/NN-slug/NAME.patch solves extension NAME of chapter NN: it is
 # applied to a copy of the reference, which is then checked like a lab.
 test-solutions:
@@ -148,7 +154,7 @@ endif
 ifeq ($(WB_READY),)
 # The outer make: install what is missing, then do the work in a make that
 # starts after the installation, so it sees the kernel that came with it.
-all test run-qemu bench sparse lint check check-all stress rebuild:
+all test run-qemu bench sparse lint check check-all stress rebuild compile_commands.json:
 	@scripts/deps.sh $(if $(filter lint,$@),--ensure-lint,--ensure)
 	@$(MAKE) --no-print-directory WB_READY=1 $@
 else
@@ -307,6 +313,14 @@ run-qemu: _initramfs
 # rebuild: build what 'make run-qemu' boots (your lab when you have one), and
 # no initramfs; the running VM sees the result at /host ('reload MODULE').
 rebuild: _modules $(TOOLS)
+
+# For clangd and VS Code: every chosen chapter, and the labs that build
+# (a lab that does not build yet keeps its last entries, or has none).
+compile_commands.json: $(foreach ch,$(CHAPTERS),$(KOUT)/ch/$(ch)/.built)
+	$(if $(LABS),-$(Q)$(MAKE) --no-print-directory -k $(foreach ch,$(LABS),$(LAB_OUT)/$(ch)/.built))
+	$(Q)scripts/compile-commands.sh $@ $(KDIR) \
+		$(foreach ch,$(CHAPTERS),$(KOUT)/ch/$(ch):chapters/$(ch)) \
+		$(foreach ch,$(LABS),$(LAB_OUT)/$(ch):$(LABDIR)/$(ch))
 
 # make test first checks, on the host, that every chapter's lab skeleton
 # fills back into the reference (scripts/lab.sh verify), so the labs cannot

@@ -101,6 +101,25 @@ ensure_debug_selftest() {
 		die "no build/debug-selftest/$(echo "$missing" | head -n 1): make debug-selftest did not make it"
 }
 
+# "Debugging it live" shows what make gdb-selftest and make reload-selftest
+# saw; each runs when a transcript it writes is missing.
+ensure_debugging() {
+	for run in gdb-selftest:build/gdb-selftest reload-selftest:build/reload-selftest/6.1; do
+		missing=$(grep -ho "include::{wb-${run%%-*}}/[^[]*" "$DOCS/debugging.adoc" |
+			sed 's,.*}/,,' | while read -r file; do
+				[ -f "$ROOT/${run#*:}/$file" ] || echo "$file"
+			done)
+		[ -n "$missing" ] || continue
+		say "the debugging page's transcripts come from real runs: make ${run%%:*}"
+		mkdir -p "$OUT"
+		make -C "$ROOT" --no-print-directory "${run%%:*}" KERNEL= >"$OUT/${run%%:*}.log" 2>&1 ||
+			say "make ${run%%:*} failed (see ${OUT#"$ROOT"/}/${run%%:*}.log)"
+		for file in $missing; do
+			[ -f "$ROOT/${run#*:}/$file" ] || die "no ${run#*:}/$file: make ${run%%:*} did not make it"
+		done
+	done
+}
+
 # Is the Chinese edition built? ZH=yes when every translation exists and
 # mirrors its English source; ZH=no, after one line naming the missing
 # ones, while some do not exist yet. A structural difference fails.
@@ -120,6 +139,7 @@ build_html() {
 	need ruby asciidoctor python3
 	ensure_transcripts
 	ensure_debug_selftest
+	ensure_debugging
 	render_diagrams
 	rm -rf "$HTML" "$GEN"
 	python3 "$DOCS/tools/kernels-table.py" "$ROOT/build/results" "$GEN/kernels.adoc"
@@ -172,6 +192,7 @@ build_pdf() {
 	need ruby asciidoctor-pdf
 	ensure_transcripts
 	ensure_debug_selftest
+	ensure_debugging
 	render_diagrams
 	python3 "$DOCS/tools/kernels-table.py" "$ROOT/build/results" "$GEN/kernels.adoc"
 	ruby "$DOCS/tools/render.rb" gen "$ROOT" "$GEN"

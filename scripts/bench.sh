@@ -6,6 +6,7 @@
 #   - 'make test', everything already built (warm);
 #   - a clean build of every module, tool and the initramfs;
 #   - edit one source file, then 'make test CH=10';
+#   - from 'make gdb' to a breakpoint hit, and a module's 'reload';
 #   - with STUDENTS=N, a class of N students graded on chapter 10 (make
 #     grade), and of N/2 (scripts/grade-bench.sh).
 # Timing belongs here, never in the tests. BOOTS, TESTS and BUILDS set the
@@ -76,6 +77,16 @@ echo "peak memory of one VM:          $(peak_memory) MB (resident, QEMU with ${W
 repeat "$tests" time_make test | median | sed 's/^/make test (all chapters, warm): /'
 repeat "$builds" time_clean_build | median | sed 's/^/clean build (make, -j'"$(nproc)"'):     /'
 repeat "$tests" time_edit_and_test | median | sed 's/^/edit, then make test CH=10:     /'
+# Debugging live: from 'make gdb' to the first breakpoint hit (the debug
+# kernel's boot included: the VM waits for gdb before it boots), and a
+# 'reload' of a rebuilt module, timed in the guest; one run of each
+# self-test (DEBUG=0 skips them), which writes the figure it measured.
+if [ "${DEBUG:-1}" != 0 ]; then
+	"$here/scripts/gdb-selftest.sh" >/dev/null 2>&1 || echo "bench.sh: make gdb-selftest failed" >&2
+	echo "make gdb to breakpoint hit:     $(cat "$here/build/gdb-selftest/seconds" 2>/dev/null || echo '?') s (KERNEL=debug, chapter 10, insmod typed at the prompt)"
+	KERNEL= "$here/scripts/reload-selftest.sh" >/dev/null 2>&1 || echo "bench.sh: make reload-selftest failed" >&2
+	echo "reload of a rebuilt module:     $(cat "$here/build/reload-selftest/6.1/seconds" 2>/dev/null || echo '?') s (in the guest, 6.1, chapter 10)"
+fi
 # A class graded at once (make grade CH=10), STUDENTS=N students and half as
 # many: only when asked, it takes a while.
 [ "${STUDENTS:-0}" = 0 ] || "$here/scripts/grade-bench.sh" "$STUDENTS"

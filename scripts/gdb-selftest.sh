@@ -163,7 +163,7 @@ result "$(matches '^\[Inferior 1 \(process 1\) exited normally\]' "$out/gdb.log"
 # The book's transcript: the session, each command after a "(gdb)" prompt
 # (trace-commands marks them with "+"; lx-symbols' own "set pagination" is
 # left out), paths relative to the workbook.
-sed -n '/^+break numlist_init/,$p' "$out/gdb.log" | grep -v '^+set pagination' |
+sed -n '/^+break numlist_init/,$p' "$out/gdb.log" | grep -v '^++' |
 	sed "s/^+/(gdb) /; s,$here/,,g" >"$out/session.txt"
 
 echo "1..$n"
