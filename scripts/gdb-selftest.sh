@@ -28,18 +28,6 @@ chapter=10-linked-list
 src="$here/chapters/$chapter/numlist.c"
 . "$here/scripts/vm-shell.sh"
 
-n=0
-failed=0
-result() { # OK? DESC [DIAGNOSTIC]
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n - $2"
-	else
-		failed=$((failed + 1))
-		echo "not ok $n - $2"
-		[ -z "${3:-}" ] || printf '%s\n' "$3" | sed 's/^/#   /'
-	fi
-}
 matches() { # ERE FILE: 0 if FILE has a matching line
 	grep -Eq -- "$1" "$2" && echo 0 || echo 1
 }
@@ -166,6 +154,4 @@ result "$(matches '^\[Inferior 1 \(process 1\) exited normally\]' "$out/gdb.log"
 sed -n '/^+break numlist_init/,$p' "$out/gdb.log" | grep -v '^++' |
 	sed "s/^+/(gdb) /; s,$here/,,g" >"$out/session.txt"
 
-echo "1..$n"
-echo "$((n - failed)) passed, $failed failed"
-[ "$failed" = 0 ]
+tap_end

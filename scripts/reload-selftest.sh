@@ -32,18 +32,6 @@ lab="build/reload-selftest/$kernel/lab"
 copy="$here/$lab/10-linked-list"
 . "$here/scripts/vm-shell.sh"
 
-n=0
-failed=0
-result() { # OK? DESC [DIAGNOSTIC]
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n - $2"
-	else
-		failed=$((failed + 1))
-		echo "not ok $n - $2"
-		[ -z "${3:-}" ] || printf '%s\n' "$3" | sed 's/^/#   /'
-	fi
-}
 # saved NAME CMD: the guest command and what it printed, for the book.
 saved() {
 	{
@@ -168,6 +156,4 @@ result $ok "faddr2line numlist.ko ${frame:-(no RIP line)} names numlist.c:$bug_l
 vm_stop
 trap - EXIT
 
-echo "1..$n"
-echo "$((n - failed)) passed, $failed failed"
-[ "$failed" = 0 ]
+tap_end

@@ -1,8 +1,9 @@
 # shellcheck shell=sh
 # Drive the VM's interactive shell ('make run-qemu') from a script, through
 # a pipe: what the shell prints goes to a log file, commands go in through
-# a FIFO. Sourced by scripts/gdb-selftest.sh, scripts/reload-selftest.sh and
-# scripts/bench.sh.
+# a FIFO; and print TAP. Sourced by scripts/gdb-selftest.sh,
+# scripts/reload-selftest.sh and
+# (through them) scripts/bench.sh.
 #
 #   vm_start DIR MAKE-ARGS...   start 'make run-qemu MAKE-ARGS' in the
 #                               background; its output goes to DIR/vm.log
@@ -16,6 +17,10 @@
 #                               did not finish in time)
 #   vm_stop                     type poweroff and wait for QEMU to end; kill
 #                               it (by PID) if it does not
+#   result OK? DESC [DIAGNOSTIC]   print one TAP line (OK? is 0 for ok),
+#                               the diagnostic under a "not ok"
+#   tap_end                     the plan, "N passed, N failed", and the
+#                               status: 0 when nothing failed
 #
 # busybox's shell asks the terminal where its cursor is (ESC [ 6 n) at each
 # prompt, and takes the next characters typed as the answer; a terminal
@@ -87,4 +92,23 @@ vm_stop() {
 	wait "$VM_PID" 2>/dev/null || true
 	exec 4>&-
 	VM_PID=""
+}
+
+n=0
+failed=0
+result() {
+	n=$((n + 1))
+	if [ "$1" = 0 ]; then
+		echo "ok $n - $2"
+	else
+		failed=$((failed + 1))
+		echo "not ok $n - $2"
+		[ -z "${3:-}" ] || printf '%s\n' "$3" | sed 's/^/#   /'
+	fi
+}
+
+tap_end() {
+	echo "1..$n"
+	echo "$((n - failed)) passed, $failed failed"
+	[ "$failed" = 0 ]
 }
