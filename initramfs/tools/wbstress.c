@@ -12,6 +12,9 @@
  *
  *   wbstress [-s SEED] [-t SECONDS | -c CALLS] [-n PROCS] [-u UID]
  *            [-i IOCTL]... [-w TEXT]... FILE...
+ *   wbstress -T    exit 0 if the kernel has interval timers (alarm()), which
+ *                  a fuzzer needs to break off a call that sleeps forever;
+ *                  else say so and exit 1
  *
  *   -s SEED    the random seed (default 1). Worker k draws its calls from
  *              SEED and k alone, never from what a call returned: the same
@@ -42,6 +45,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -52,6 +56,7 @@
 #define MAX_WORKERS	64
 #define SLOTS		4	/* open files per worker */
 #define MAX_ERRNO	134
+#define MAX_CHILDREN	64	/* forked children of a worker alive at once */
 #define STUCK_SECONDS	10
 
 enum op { OP_OPEN, OP_CLOSE, OP_READ, OP_WRITE, OP_POLL, OP_IOCTL, OP_LSEEK,
@@ -72,6 +77,8 @@ static const char *files[MAX_FILES];
 static unsigned long ioctls[MAX_IOCTLS];
 static const char *texts[MAX_TEXTS];
 static int nfiles, nioctls, ntexts;
+static pid_t children[MAX_CHILDREN];	/* a worker's, still running */
+static int nchildren;
 static char *scratch;		/* a page the driver may read and write */
 static void *unmapped;		/* a page it must refuse */
 
@@ -188,6 +195,26 @@ static unsigned long ioctl_cmd(uint64_t *rng)
 	return (unsigned long)next(rng);
 }
 
+/* Reap the children that have ended; with @all, end the others first. */
+static void reap_children(int all)
+{
+	int i = 0;
+
+	while (i < nchildren) {
+		if (all)
+			kill(children[i], SIGKILL);
+		if (waitpid(children[i], NULL, all ? 0 : WNOHANG) == children[i])
+			children[i] = children[--nchildren];
+		else
+			i++;
+	}
+}
+
+static void end_children(void)
+{
+	reap_children(1);
+}
+
 /* One call, chosen from the random state alone. */
 static void one_call(int me, int *fds, uint64_t *rng, int may_fork)
 {
@@ -239,8 +266,12 @@ static void one_call(int me, int *fds, uint64_t *rng, int may_fork)
 	case OP_FORK:
 		/*
 		 * The child shares the open files and makes a few calls of
-		 * its own. Its alarm ends it if it sleeps in the driver.
+		 * its own. Its alarm ends it if it sleeps in the driver; on a
+		 * kernel without POSIX timers (alarm() fails), the worker
+		 * ends it at the latest when it is done itself.
 		 */
+		if (nchildren == MAX_CHILDREN)
+			end_children();
 		ret = pid = fork();
 		if (pid == 0) {
 			uint64_t child = next(rng) | 1;
@@ -252,6 +283,8 @@ static void one_call(int me, int *fds, uint64_t *rng, int may_fork)
 				one_call(-1, fds, &child, 0);
 			_exit(0);
 		}
+		if (pid > 0)
+			children[nchildren++] = pid;
 		break;
 	case OP_COUNT:
 		break;
@@ -282,14 +315,12 @@ static void worker(int me, uint64_t seed, double until, long calls, int uid)
 		fds[i] = -1;
 	for (made = 0; calls ? made < calls : now() < until; made++) {
 		one_call(me, fds, &rng, 1);
-		while (waitpid(-1, NULL, WNOHANG) > 0)
-			;
+		reap_children(0);
 	}
 	for (i = 0; i < SLOTS; i++)
 		if (fds[i] >= 0)
 			close(fds[i]);
-	while (wait(NULL) > 0)
-		;
+	end_children();
 	_exit(0);
 }
 
@@ -337,8 +368,16 @@ int main(int argc, char **argv)
 	long calls = 0;
 	uint64_t rng;
 
-	while ((opt = getopt(argc, argv, "s:t:c:n:u:i:w:")) != -1) {
+	while ((opt = getopt(argc, argv, "s:t:c:n:u:i:w:T")) != -1) {
 		switch (opt) {
+		case 'T': {
+			struct itimerval off = { 0 };
+
+			if (!setitimer(ITIMER_REAL, &off, NULL))
+				return 0;
+			printf("no interval timers: %s\n", strerrorname_np(errno));
+			return 1;
+		}
 		case 's':
 			seed = strtoull(optarg, NULL, 0);
 			break;
