@@ -109,6 +109,8 @@ entries() {
 # Active objects per slab cache, after each cache gave back what it holds
 # for later (its per-CPU slabs), so that the counts are the objects in use.
 slab_counts() {
+	# What waits for an RCU grace period (the last cycle's) is freed first.
+	sleep 1
 	for f in /sys/kernel/slab/*/shrink; do
 		echo 1 >"$f"
 	done 2>/dev/null
@@ -347,8 +349,10 @@ done
 for m in "$victims"/*; do
 	umount "$m" 2>/dev/null
 done
-# Its last words: "[main] Ran N syscalls. Successes: S  Failures: F".
-calls=$(sed -n 's/.*Ran \([0-9]*\) syscalls.*/\1/p' /tmp/stress-trinity | tail -n 1)
+# Its last words: "[main] Ran N syscalls. Successes: S  Failures: F", or
+# when it is cut short, its last count, "[main] N iterations. [F:...]".
+calls=$(sed -n 's/.*Ran \([0-9]*\) syscalls.*/\1/p; s/.*\] \([0-9]*\) iterations\..*/\1/p' \
+	/tmp/stress-trinity | sort -n | tail -n 1)
 if [ -n "$timers" ]; then
 	# Each child of trinity arms alarm() before a call, to break off one
 	# that would sleep forever; without it the first such call ends its
