@@ -27,7 +27,7 @@
 #
 # The phases:
 #  1. cycles: every insmod and rmmod works; afterwards no /dev, /proc,
-#     sysfs, debugfs or kprobe entry is left over, and no slab cache grew by
+#     sysfs, debugfs or kprobe entry is left over, and no kmalloc cache grew by
 #     one object a cycle or more (SLUB's own counts, after a shrink; on a
 #     kernel with kmemleak, its scan after the last chapter judges instead)
 #  2. rmmod while a file is held open: refused (the module stays whole), or
@@ -106,15 +106,19 @@ entries() {
 	cat /sys/kernel/debug/kprobes/list 2>/dev/null
 }
 
-# Active objects per slab cache, after each cache gave back what it holds
-# for later (its per-CPU slabs), so that the counts are the objects in use.
+# Active objects per kmalloc cache, after each cache gave back what it
+# holds for later (its per-CPU slabs), so that the counts are the objects
+# in use. A module's kmalloc()s land there; a cache of its own is destroyed
+# on unload, and SLUB complains then if it still holds objects. The other
+# caches follow processes (anon_vma_chain grew by 128 in 100 cycles on two
+# CPUs, measured), not modules.
 slab_counts() {
 	# What waits for an RCU grace period (the last cycle's) is freed first.
 	sleep 1
 	for f in /sys/kernel/slab/*/shrink; do
 		echo 1 >"$f"
 	done 2>/dev/null
-	sed '1,2d' /proc/slabinfo | awk '{ print $1, $2 }' | sort
+	sed '1,2d' /proc/slabinfo | awk '/^kmalloc-/ { print $1, $2 }' | sort
 }
 
 # --- 1. load and unload ----------------------------------------------------
@@ -169,10 +173,10 @@ while read -r ko params; do
 	check_eq "after unloading $mod, no /dev, /proc, sysfs, debugfs or kprobe entry is left" "" "$left"
 
 	if [ -w /sys/kernel/debug/kmemleak ]; then
-		skip "no slab cache grew with the cycles of $mod" "kmemleak judges leaks on this kernel, after the last chapter"
+		skip "no kmalloc cache grew with the cycles of $mod" "kmemleak judges leaks on this kernel, after the last chapter"
 		continue
 	elif [ ! -r /proc/slabinfo ]; then
-		skip "no slab cache grew with the cycles of $mod" "this kernel has no /proc/slabinfo"
+		skip "no kmalloc cache grew with the cycles of $mod" "this kernel has no /proc/slabinfo"
 		continue
 	fi
 	# A module that keeps one object a load makes its cache grow by one
@@ -186,7 +190,7 @@ while read -r ko params; do
 		$2 - c0[$1] >= n && c1[$1] - c0[$1] >= n / 4 && $2 - c1[$1] >= n / 4 {
 			printf "%s %+d then %+d\n", $1, c1[$1] - c0[$1], $2 - c1[$1] }' \
 		/tmp/stress-slab.0 /tmp/stress-slab.1 /tmp/stress-slab.2)
-	check_eq "no slab cache grew by an object a cycle with the cycles of $mod" "" "$grown"
+	check_eq "no kmalloc cache grew by an object a cycle with the cycles of $mod" "" "$grown"
 done </tmp/stress-modules
 
 [ -n "$USES" ] || { forward_klog; done_testing; exit; }
