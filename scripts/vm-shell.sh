@@ -17,10 +17,7 @@
 #                               did not finish in time)
 #   vm_stop                     type poweroff and wait for QEMU to end; kill
 #                               it (by PID) if it does not
-#   result OK? DESC [DIAGNOSTIC]   print one TAP line (OK? is 0 for ok),
-#                               the diagnostic under a "not ok"
-#   tap_end                     the plan, "N passed, N failed", and the
-#                               status: 0 when nothing failed
+#   result, tap_end             TAP, from scripts/tap.sh
 #
 # busybox's shell asks the terminal where its cursor is (ESC [ 6 n) at each
 # prompt, and takes the next characters typed as the answer; a terminal
@@ -94,21 +91,4 @@ vm_stop() {
 	VM_PID=""
 }
 
-n=0
-failed=0
-result() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n - $2"
-	else
-		failed=$((failed + 1))
-		echo "not ok $n - $2"
-		[ -z "${3:-}" ] || printf '%s\n' "$3" | sed 's/^/#   /'
-	fi
-}
-
-tap_end() {
-	echo "1..$n"
-	echo "$((n - failed)) passed, $failed failed"
-	[ "$failed" = 0 ]
-}
+. "$here/scripts/tap.sh"
