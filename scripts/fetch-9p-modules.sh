@@ -22,8 +22,11 @@ kver=$1
 kmoddir=$2
 here=$(cd "$(dirname "$0")/.." && pwd)
 WANT="9p 9pnet_virtio virtio_pci"
-# Where they and their dependencies live in the kernel's tree.
+# Where they and their dependencies live in the kernel's tree (not every
+# kernel has each: 6.12-rt has no fs/fscache), and the folders unpacked from
+# the package to find them (tar fails on a pattern that matches nothing).
 DIRS="fs/9p net/9p fs/netfs fs/fscache drivers/virtio"
+UNPACK="fs net/9p drivers/virtio"
 
 if grep -q '/9p\.ko$' "$kmoddir/modules.builtin" 2>/dev/null; then
 	exit 0
@@ -48,7 +51,7 @@ else
 	(cd "$tmp" && apt-get download -q "linux-image-$kver" >apt.log 2>&1) ||
 		die "cannot download linux-image-$kver: $(grep -m1 'E: ' "$tmp/apt.log" || echo 'apt-get download failed')"
 	patterns=""
-	for d in $DIRS; do
+	for d in $UNPACK; do
 		patterns="$patterns ./lib/modules/$kver/kernel/$d/*"
 	done
 	# shellcheck disable=SC2086 # one pattern a word
@@ -58,14 +61,21 @@ else
 fi
 
 # The modules wanted and their dependencies (modinfo's depends=), found by
-# name in DIRS.
+# name in DIRS; those built into the kernel (6.12 has virtio_pci) are left
+# out. 6.12's modules are xz-compressed, and busybox's insmod takes only
+# plain ones, so they are unpacked here.
 find_ko() { # NAME: its file in the tree
 	for d in $DIRS; do
-		for f in "$tree/$d/$1.ko" "$tree/$d/$(echo "$1" | tr _ -).ko"; do
-			[ -f "$f" ] && echo "$f" && return 0
+		for n in "$1" "$(echo "$1" | tr _ -)"; do
+			for f in "$tree/$d/$n.ko" "$tree/$d/$n.ko.xz"; do
+				[ -f "$f" ] && echo "$f" && return 0
+			done
 		done
 	done
 	return 1
+}
+builtin() { # NAME: is it built into the kernel?
+	grep -q "/$1\.ko\$" "$kmoddir/modules.builtin" 2>/dev/null
 }
 mkdir -p "$tmp/out"
 todo=$WANT
@@ -74,9 +84,13 @@ while [ -n "$todo" ]; do
 	next=""
 	for name in $todo; do
 		case " $done_list " in *" $name "*) continue ;; esac
+		builtin "$name" && continue
 		done_list="$done_list $name"
 		ko=$(find_ko "$name") || die "$kver has no module $name.ko under $DIRS"
-		cp "$ko" "$tmp/out/"
+		case $ko in
+		*.xz) xz -dc "$ko" >"$tmp/out/$(basename "$ko" .xz)" ;;
+		*) cp "$ko" "$tmp/out/" ;;
+		esac
 		next="$next $(modinfo -F depends "$ko" | tr ',' ' ')"
 	done
 	todo=$next
