@@ -95,17 +95,14 @@ check_eq "a 305-byte name is kept to its first 255 bytes" \
 	"$(printf '%s' "$LONG" | cut -c 1-255)" "$(tail -n 1 /proc/opensnoop)"
 
 # 60 opens, far more than the 8 names kept and the 20 log lines allowed in
-# 5 s, on a fresh load (a fresh limit). Under TCG they take about half a
-# second; the log check needs them all within one 5 s window.
+# 5 s, on a fresh load (a fresh limit), made by one process: even the debug
+# kernel under load does them in well under a second, and the log check
+# needs them all within one 5 s window.
 rmmod opensnoop
 insmod opensnoop.ko
 klog_mark
 start=$(date +%s)
-i=1
-while [ $i -le 60 ]; do
-	wbio -u 1000 open /tmp/ch12-many-$i >/dev/null 2>&1
-	i=$((i + 1))
-done
+wbio -u 1000 open $(seq 1 60 | sed 's|^|/tmp/ch12-many-|') >/dev/null 2>&1
 took=$(($(date +%s) - start))
 check_eq "60 opens: all counted, the last 8 names kept, oldest first" \
 	"uid 1000

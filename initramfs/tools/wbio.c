@@ -11,7 +11,10 @@
  *   wbio [-u UID] [-n] write PATH TEXT     one write(2) of TEXT, print count
  *   wbio [-u UID] [-n] hold PATH           open, print "open", keep the file
  *                                          open until a signal ends us
- *   wbio [-u UID] [-n] open PATH           open and close, print "open"
+ *   wbio [-u UID] [-n] open PATH...        open and close each PATH in turn
+ *                                          (one process: quick even on a slow
+ *                                          kernel), print "open" or the error
+ *                                          for each; fails if any failed
  *   wbio [-u UID] badread PATH             read(2) into an unmapped buffer
  *   wbio [-u UID] badwrite PATH            write(2) from an unmapped buffer
  *
@@ -44,6 +47,22 @@ static void *unmapped_page(void)
 	if (p == MAP_FAILED || munmap(p, 4096))
 		exit(fail("mmap"));
 	return p;
+}
+
+static int do_open(char **paths, int count, int flags)
+{
+	int i, fd, rc = 0;
+
+	for (i = 0; i < count; i++) {
+		fd = open(paths[i], O_RDONLY | flags);
+		if (fd < 0) {
+			rc = fail("open");
+			continue;
+		}
+		printf("open\n");
+		close(fd);
+	}
+	return rc;
 }
 
 static int do_read(int fd, size_t chunk)
@@ -84,6 +103,8 @@ int main(int argc, char **argv)
 	}
 	cmd = argv[optind];
 	path = argv[optind + 1];
+	if (!strcmp(cmd, "open"))
+		return do_open(argv + optind + 1, argc - optind - 1, flags);
 	mode = (!strcmp(cmd, "write") || !strcmp(cmd, "badwrite")) ? O_WRONLY : O_RDONLY;
 
 	fd = open(path, mode | flags);
