@@ -359,7 +359,7 @@ stress: _initramfs
 		--times $(KOUT)/stress-seconds.json $(CHAPTERS)
 
 bench: _initramfs
-	@scripts/bench.sh
+	@KVER_GIVEN=$(KVER_GIVEN) scripts/bench.sh
 
 # sparse builds every chosen chapter (and lab) with C=2; lint adds
 # checkpatch. Both end with one verdict line.

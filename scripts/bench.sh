@@ -17,6 +17,19 @@ boots=${BOOTS:-7}
 tests=${TESTS:-3}
 builds=${BUILDS:-3}
 
+# The make that runs us exports the release it chose as KVER; passed on to
+# the makes below, it would read as "KVER=, a kernel installed on the host"
+# (it is not, for a kernel from the cache), so only a KVER the user gave
+# goes on to them. Nor does our make's job server, which they cannot reach
+# (they would build with -j1): each chooses its own -j, as from a shell.
+sub() { # COMMAND...: run a command that runs make
+	if [ -n "${KVER_GIVEN:-}" ]; then
+		env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL "$@"
+	else
+		env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u KVER "$@"
+	fi
+}
+
 now() { date +%s.%N; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN { print b - a }'; }
 
@@ -50,7 +63,8 @@ print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024)' "$here/sc
 
 time_make() {
 	start=$(now)
-	make -C "$here" --no-print-directory "$@" >/dev/null 2>&1 || echo "bench.sh: make $* failed" >&2
+	sub make -C "$here" --no-print-directory "$@" >"$here/build/bench-make.log" 2>&1 ||
+		echo "bench.sh: make $* failed: $(tail -n 1 "$here/build/bench-make.log")" >&2
 	since "$start"
 }
 
@@ -82,11 +96,11 @@ repeat "$tests" time_edit_and_test | median | sed 's/^/edit, then make test CH=1
 # 'reload' of a rebuilt module, timed in the guest; one run of each
 # self-test (DEBUG=0 skips them), which writes the figure it measured.
 if [ "${DEBUG:-1}" != 0 ]; then
-	"$here/scripts/gdb-selftest.sh" >/dev/null 2>&1 || echo "bench.sh: make gdb-selftest failed" >&2
+	sub "$here/scripts/gdb-selftest.sh" >/dev/null 2>&1 || echo "bench.sh: make gdb-selftest failed" >&2
 	echo "make gdb to breakpoint hit:     $(cat "$here/build/gdb-selftest/seconds" 2>/dev/null || echo '?') s (KERNEL=debug, chapter 10, insmod typed at the prompt)"
-	KERNEL= "$here/scripts/reload-selftest.sh" >/dev/null 2>&1 || echo "bench.sh: make reload-selftest failed" >&2
+	KERNEL= sub "$here/scripts/reload-selftest.sh" >/dev/null 2>&1 || echo "bench.sh: make reload-selftest failed" >&2
 	echo "reload of a rebuilt module:     $(cat "$here/build/reload-selftest/6.1/seconds" 2>/dev/null || echo '?') s (in the guest, 6.1, chapter 10)"
 fi
 # A class graded at once (make grade CH=10), STUDENTS=N students and half as
 # many: only when asked, it takes a while.
-[ "${STUDENTS:-0}" = 0 ] || "$here/scripts/grade-bench.sh" "$STUDENTS"
+[ "${STUDENTS:-0}" = 0 ] || sub "$here/scripts/grade-bench.sh" "$STUDENTS"
