@@ -261,24 +261,44 @@ all: _initramfs
 
 # kbuild writes its objects next to the sources, so each chapter is built in
 # a copy under $(KOUT)/ch/ (a lab under $(LAB_OUT)/) and the sources stay
-# clean. A stamp skips kbuild (half a second a chapter) when no source
-# changed.
-# $(call kbuild,SOURCE-DIR,BUILD-DIR,EXTRA-FLAGS)
-define kbuild
+# clean. Stamps skip kbuild when no source changed: its start-up alone, the
+# kernel Makefile's compiler probes, takes one to two seconds.
+# $(call kbuild,BUILD-DIR,EXTRA-FLAGS)
+kbuild = $(MAKE) --no-print-directory -C $(KDIR) M=$(CURDIR)/$1 $(KBUILD_FLAGS) $2 modules
+# $(call copy_sources,SOURCE-DIR,BUILD-DIR)
+define copy_sources
 	@mkdir -p $2
 	@cp -pu $(wildcard $1/*.[ch] $1/Kbuild) $2/
-	+$(Q)$(MAKE) --no-print-directory -C $(KDIR) M=$(CURDIR)/$2 $(KBUILD_FLAGS) $3 modules
 endef
 
-_modules: $(foreach ch,$(CHAPTERS),$(call out_of,$(ch))/.built)
+# The reference chapters always build, so one kbuild builds all of them that
+# changed, as subfolders of $(KOUT)/ch (its Kbuild names them), and pays the
+# start-up once instead of once a chapter. A chapter's .copied says its
+# sources are in place; its .built, newer, that they were built since.
+REF_CHAPTERS := $(if $(filter compile_commands.json,$(MAKECMDGOALS)),$(CHAPTERS),$(filter-out $(USE_LAB),$(CHAPTERS)))
+REF_TREE := $(KOUT)/ch
+_reference_modules: $(foreach ch,$(REF_CHAPTERS),$(REF_TREE)/$(ch)/.copied)
+	+$(Q)stale=""; for ch in $(REF_CHAPTERS); do \
+		[ $(REF_TREE)/$$ch/.built -nt $(REF_TREE)/$$ch/.copied ] || stale="$$stale $$ch"; \
+	done; \
+	[ -z "$$stale" ] && exit 0; \
+	echo 'obj-m += $$(addsuffix /,$$(WB_CHAPTERS))' >$(REF_TREE)/Kbuild; \
+	WB_CHAPTERS="$$stale" $(call kbuild,$(REF_TREE),KCFLAGS=-Werror) && \
+	for ch in $$stale; do touch $(REF_TREE)/$$ch/.built; done
 .SECONDEXPANSION:
-$(KOUT)/ch/%/.built: $$(wildcard chapters/%/*.[ch] chapters/%/Kbuild)
-	$(call kbuild,chapters/$*,$(KOUT)/ch/$*,KCFLAGS=-Werror)
+$(REF_TREE)/%/.copied: $$(wildcard chapters/%/*.[ch] chapters/%/Kbuild)
+	$(call copy_sources,chapters/$*,$(@D))
 	@touch $@
+
+# A lab may not build: each builds alone, so a broken one fails only its own
+# chapter.
 $(LAB_OUT)/%/.built: $$(wildcard $(LABDIR)/%/*.[ch] $(LABDIR)/%/Kbuild)
-	$(call kbuild,$(LABDIR)/$*,$(LAB_OUT)/$*,) || \
+	$(call copy_sources,$(LABDIR)/$*,$(@D))
+	+$(Q)$(call kbuild,$(LAB_OUT)/$*,) || \
 		{ echo "make: your $(LABDIR)/$* does not build; the compiler says why above"; exit 1; }
 	@touch $@
+
+_modules: _reference_modules $(foreach ch,$(filter $(USE_LAB),$(CHAPTERS)),$(LAB_OUT)/$(ch)/.built)
 
 # User tools: static, so the initramfs needs no C library; they see the
 # chapter's headers (shared with its module) through -I.
@@ -321,7 +341,7 @@ rebuild: _modules $(TOOLS)
 
 # For clangd and VS Code: every chosen chapter, and the labs that build
 # (a lab that does not build yet keeps its last entries, or has none).
-compile_commands.json: $(foreach ch,$(CHAPTERS),$(KOUT)/ch/$(ch)/.built)
+compile_commands.json: _reference_modules
 	$(if $(LABS),-$(Q)$(MAKE) --no-print-directory -k $(foreach ch,$(LABS),$(LAB_OUT)/$(ch)/.built))
 	$(Q)scripts/compile-commands.sh $@ $(KDIR) \
 		$(foreach ch,$(CHAPTERS),$(KOUT)/ch/$(ch):chapters/$(ch)) \
@@ -366,5 +386,5 @@ bench: _initramfs
 sparse lint:
 	@LABDIR=$(LABDIR) KDIR=$(KDIR) scripts/lint.sh $@ $(CHAPTERS)
 
-.PHONY: _modules _initramfs
+.PHONY: _modules _reference_modules _initramfs
 endif

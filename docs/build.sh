@@ -127,7 +127,7 @@ ensure_debugging() {
 zh_book() {
 	ZH=no
 	status=0
-	python3 "$DOCS/tools/zh-drift.py" "$ROOT" ${1:+--strict} || status=$?
+	/usr/bin/python3 "$DOCS/tools/zh-drift.py" "$ROOT" ${1:+--strict} || status=$?
 	case $status in
 	0) ZH=yes ;;
 	3) ;;
@@ -136,37 +136,35 @@ zh_book() {
 }
 
 build_html() {
-	need ruby asciidoctor python3
+	need ruby asciidoctor /usr/bin/python3
 	ensure_transcripts
 	ensure_debug_selftest
 	ensure_debugging
 	render_diagrams
 	rm -rf "$HTML" "$GEN"
-	python3 "$DOCS/tools/kernels-table.py" "$ROOT/build/results" "$GEN/kernels.adoc"
+	/usr/bin/python3 "$DOCS/tools/kernels-table.py" "$ROOT/build/results" "$GEN/kernels.adoc"
 	zh_book "${1:-}"
 	if [ "$ZH" = yes ]; then
 		ruby "$DOCS/tools/render.rb" html "$ROOT" "$GEN" "$HTML" "$DIAGRAMS" en zh/
 		mkdir -p "$GEN/zh"
 		cp "$GEN/kernels.adoc" "$GEN/zh/"
 		ruby "$DOCS/tools/render.rb" html "$ROOT" "$GEN/zh" "$HTML_ZH" "$DIAGRAMS" zh ../
-		python3 "$DOCS/tools/linkcheck.py" "$HTML_ZH" "$ROOT"
+		/usr/bin/python3 "$DOCS/tools/linkcheck.py" "$HTML_ZH" "$ROOT"
 	else
 		ruby "$DOCS/tools/render.rb" html "$ROOT" "$GEN" "$HTML" "$DIAGRAMS"
 	fi
-	python3 "$DOCS/tools/linkcheck.py" "$HTML" "$ROOT"
+	/usr/bin/python3 "$DOCS/tools/linkcheck.py" "$HTML" "$ROOT"
 	say "HTML book: ${HTML#"$ROOT"/}/index.html"
 	[ "$ZH" = no ] || say "the Chinese HTML book: ${HTML_ZH#"$ROOT"/}/index.html"
 }
 
-# A python3 that has fontTools (Debian's python3-fonttools is for
-# /usr/bin/python3, which another python3 first on PATH may not see).
+# Debian's python3-fonttools is for Debian's python3, which every script
+# here uses (another python3 first on PATH, pyenv's say, may lack it).
 fonttools_python() {
-	for py in python3 /usr/bin/python3; do
-		if "$py" -c 'import fontTools' 2>/dev/null; then
-			echo "$py"
-			return 0
-		fi
-	done
+	if /usr/bin/python3 -c 'import fontTools' 2>/dev/null; then
+		echo /usr/bin/python3
+		return 0
+	fi
 	die "python3-fonttools is missing; 'make deps' (or scripts/deps.sh --ensure-docs) installs it"
 }
 
@@ -184,7 +182,7 @@ build_pdf_zh() {
 		-a pdf-themesdir="$DOCS" -a pdf-theme=zh -a pdf-fontsdir="$FONTS;GEM_FONTS_DIR" \
 		-o "$PDF_ZH" "$DOCS/index.zh.adoc"
 	[ -s "$PDF_ZH" ] || die "asciidoctor-pdf wrote no ${PDF_ZH#"$ROOT"/}"
-	python3 "$DOCS/tools/pdf-check.py" "$PDF_ZH"
+	/usr/bin/python3 "$DOCS/tools/pdf-check.py" "$PDF_ZH"
 	say "the Chinese PDF book: ${PDF_ZH#"$ROOT"/} ($(wc -c <"$PDF_ZH") bytes)"
 }
 
@@ -194,7 +192,7 @@ build_pdf() {
 	ensure_debug_selftest
 	ensure_debugging
 	render_diagrams
-	python3 "$DOCS/tools/kernels-table.py" "$ROOT/build/results" "$GEN/kernels.adoc"
+	/usr/bin/python3 "$DOCS/tools/kernels-table.py" "$ROOT/build/results" "$GEN/kernels.adoc"
 	ruby "$DOCS/tools/render.rb" gen "$ROOT" "$GEN"
 	chapters=${DOCS_CHAPTERS:-$ROOT/chapters}
 	asciidoctor-pdf --failure-level WARN --safe-mode unsafe -r "$DOCS/tools/lab-markers.rb" -r "$DOCS/tools/typed-text.rb" \
@@ -208,16 +206,16 @@ build_pdf() {
 }
 
 build_check() {
-	need chromium python3
+	need chromium /usr/bin/python3
 	mkdir -p "$OUT"
-	python3 "$DOCS/tools/zh-drift.py" --selftest >"$OUT/zh-drift-selftest.log" 2>&1 ||
+	/usr/bin/python3 "$DOCS/tools/zh-drift.py" --selftest >"$OUT/zh-drift-selftest.log" 2>&1 ||
 		die "zh-drift.py --selftest failed: $(grep '^not ok' "$OUT/zh-drift-selftest.log" | head -n 1)"
 	build_html
 	if [ "$ZH" = yes ]; then
-		python3 "$DOCS/tools/browser-check.py" --other zh/ "$HTML" "$OUT"
-		python3 "$DOCS/tools/browser-check.py" --zh --other ../ "$HTML_ZH" "$OUT/zh"
+		/usr/bin/python3 "$DOCS/tools/browser-check.py" --other zh/ "$HTML" "$OUT"
+		/usr/bin/python3 "$DOCS/tools/browser-check.py" --zh --other ../ "$HTML_ZH" "$OUT/zh"
 	else
-		python3 "$DOCS/tools/browser-check.py" "$HTML" "$OUT"
+		/usr/bin/python3 "$DOCS/tools/browser-check.py" "$HTML" "$OUT"
 		zh_book strict
 	fi
 }

@@ -56,7 +56,7 @@ time_empty_boot() {
 
 # The peak resident memory of one QEMU running an empty boot, in MB.
 peak_memory() {
-	python3 -c 'import resource, subprocess, sys
+	/usr/bin/python3 -c 'import resource, subprocess, sys
 subprocess.run(sys.argv[1:], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024)' "$here/scripts/run-qemu.sh" test none
 }

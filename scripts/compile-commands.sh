@@ -21,8 +21,8 @@ for pair in "$@"; do
 	[ -d "${pair%%:*}" ] && dirs="$dirs ${pair%%:*}"
 done
 # shellcheck disable=SC2086 # one directory a word
-python3 "$gen" -d "$kdir" -o "$out.tmp" $dirs
-python3 - "$out.tmp" "$here" "$@" <<'PY'
+/usr/bin/python3 "$gen" -d "$kdir" -o "$out.tmp" $dirs
+/usr/bin/python3 - "$out.tmp" "$here" "$@" <<'PY'
 import json, os, sys
 path, here, pairs = sys.argv[1], sys.argv[2], sys.argv[3:]
 # The generated NAME.mod.c files have no source to point at.

@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Check the one-sentence diagnosis of scripts/run-tests.py against the
 headlines the kernel prints for each kind of report, with stack lines that
 could mislead a careless match (a deadlock's __mutex_lock frames are not a

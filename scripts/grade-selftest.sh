@@ -81,7 +81,7 @@ result $? "make grade runs (see build/grade-selftest/grade.log)" "$(tail -n 5 "$
 
 csv=$out/gradebook.csv
 row() { # STUDENT CHAPTER: "passed total status" from the CSV
-	python3 -c 'import csv, sys
+	/usr/bin/python3 -c 'import csv, sys
 for r in csv.DictReader(open(sys.argv[1])):
     if r["student"] == sys.argv[2] and r["chapter"].startswith(sys.argv[3]):
         print(r["passed"], r["total"], r["status"].replace(" ", "-"))' "$csv" "$1" "$2"

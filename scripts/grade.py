@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Grade a class: every student's labs against the teacher's own workbook.
 
     grade.py [--jobs N] [--limit SECONDS] [--out DIR] CLASS CHAPTER...

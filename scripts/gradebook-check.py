@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Open a gradebook (make grade) in headless Chromium and check what a
 teacher sees, the way the book is checked (docs/tools/browser-check.py,
 whose Chromium helper this uses).

@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Check the reports make check writes and the classroom CI templates
 (CI runs it). Prints TAP.
 

@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Write the results of a test run as files that CI systems and other tools
 read: JUnit XML (the test-report views of GitLab, GitHub and Jenkins) and
 TAP. The runner (scripts/run-tests.py --report) only judges; this turns its

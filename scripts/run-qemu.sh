@@ -171,7 +171,7 @@ gdb_port() {
 		echo "run-qemu.sh: a VM of chapter $1 already waits for gdb (port $(sed -n 's/^port=//p' "$state"), pid $old_pid); quit it first (one per chapter)" >&2
 		exit 1
 	fi
-	port=$(python3 -c 'import socket
+	port=$(/usr/bin/python3 -c 'import socket
 for port in range(1234, 1300):
     try:
         socket.create_server(("127.0.0.1", port)).close()

@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Host side of 'make test': boot the VM once, run chapters' tests, judge them.
 
     run-tests.py [--log FILE] [--score] [--transcripts DIR] [--results FILE]

@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Open the rendered book in headless Chromium and check what a reader sees.
 
     browser-check.py [--zh] [--other PREFIX] HTML_DIR OUT_DIR

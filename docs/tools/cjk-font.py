@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Make the TrueType fonts the Chinese PDF is typeset in.
 
     cjk-font.py OUT_DIR TEXT_FILE...

@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Write the book's table of tested kernels from real test results.
 
     kernels-table.py RESULTS_DIR OUT.adoc

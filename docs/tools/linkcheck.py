@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Check every local link of the rendered HTML book.
 
     linkcheck.py HTML_DIR ROOT

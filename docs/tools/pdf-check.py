@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Check that the Chinese PDF carries its Chinese text in a real font.
 
     pdf-check.py PDF

@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Check that the Chinese book mirrors the English one in structure.
 
     zh-drift.py ROOT            what 'make docs' runs: when every translation
