@@ -238,6 +238,7 @@ class Runner:
         self.done = False
         self.transcripts = transcripts
         self.started = 0.0          # when the current chapter began
+        self.boot = None            # seconds from QEMU's start to the first chapter
         self.console_mark = 0       # console-mark / console-seen
         self.killed = None          # why the VM was killed, if it was
         self.kmemleak = False       # judge chapters after the leak scan
@@ -252,6 +253,7 @@ class Runner:
         self.lines.put((tag, None))
 
     def start(self):
+        self.launched = time.monotonic()
         self.tmp = tempfile.mkdtemp(prefix="wb-")
         env = dict(os.environ, WB_QMP=os.path.join(self.tmp, "qmp.sock"))
         self.proc = subprocess.Popen(
@@ -340,6 +342,8 @@ class Runner:
         if what == "begin":
             self.current = words[1]
             self.started = time.monotonic()
+            if self.boot is None:
+                self.boot = self.started - self.launched
             self.chapters[self.current].begun = self.started
             self.say(self.chapters[self.current], self.current)
         elif what == "stuck" and ch:
@@ -613,26 +617,36 @@ def read_vmconf():
 
 
 def plan_vms(names, jobs, seconds):
-    """Lists of chapter names, one per VM. A chapter with a vm.conf of its
-    own shares a VM only with chapters that need the same; the rest are cut
-    into one contiguous part per job, of about equal seconds last time."""
+    """Lists of chapter names, one per VM, in the order to start them (at
+    most 'jobs' run at once). A chapter with a vm.conf of its own shares a
+    VM only with chapters that need the same; those VMs start first. The
+    rest are shared out over one VM per job, longest chapter first, each to
+    the VM that would end first by last time's seconds (a boot included):
+    so the job that runs a special VM first gets a short VM after it,
+    instead of the special VM waiting for a long one to end."""
     needs = read_vmconf()
     groups = {}
     for name in names:
         groups.setdefault(needs.get(name, ""), []).append(name)
     plain = groups.pop("", [])
-    parts = max(1, min(len(plain), jobs))
-    weights = [seconds.get(n, 5.0) for n in plain]
-    total = sum(weights)
-    vms, part, done = [], [], 0.0
-    for name, weight in zip(plain, weights):
-        part.append(name)
-        done += weight
-        if len(vms) < parts - 1 and done >= total * (len(vms) + 1) / parts:
-            vms.append(part)
-            part = []
-    vms.append(part)
-    return [vm for vm in vms + list(groups.values()) if vm]
+    special = list(groups.values())
+    boot = seconds.get("boot", 2.0)
+
+    def weight(name):
+        return seconds.get(name, 5.0)
+
+    load = [0.0] * max(1, jobs)     # each job's seconds of special VMs
+    for vm in special:
+        i = load.index(min(load))
+        load[i] += boot + sum(map(weight, vm))
+    # One VM for each of the least busy jobs; the idlest job's starts first.
+    ends = [busy + boot for busy in sorted(load)[:max(1, min(len(plain), len(load)))]]
+    vms = [[] for _ in ends]
+    for name in sorted(plain, key=weight, reverse=True):
+        i = ends.index(min(ends))
+        vms[i].append(name)
+        ends[i] += weight(name)
+    return special + [sorted(vm, key=plain.index) for vm in vms if vm]
 
 
 def guarded(runner):
@@ -665,12 +679,13 @@ def run_suite(names, log, score, transcripts, results, times, jobs, report=None)
                            stdout=subprocess.PIPE).stdout.strip()
     if accel in ("kvm", "tcg"):
         os.environ["ACCEL"] = accel
-    threads = []
+    threads, runners = [], []
     for i, vm in enumerate(vms):
         vm_log = log if len(vms) == 1 or not log else f"{log[:-4]}.vm{i + 1}.log"
         # Each VM loads modules at addresses of its own.
         symbols = Symbolizer(os.environ.get("WB_KO_DIRS", "").split())
         runner = Runner([chapters[n] for n in vm], printer, vm_log, transcripts, symbols)
+        runners.append(runner)
         threads.append(threading.Thread(target=guarded, args=(runner,)))
     running = []
     for t in threads:                 # at most 'jobs' VMs at once
@@ -682,6 +697,9 @@ def run_suite(names, log, score, transcripts, results, times, jobs, report=None)
         t.join()
     if times:
         seconds.update({n: round(ch.seconds, 2) for n, ch in chapters.items() if ch.seconds})
+        boots = sorted(r.boot for r in runners if r.boot is not None)
+        if boots:                       # "boot" is no chapter's name (NN-slug)
+            seconds["boot"] = round(boots[len(boots) // 2], 2)
         with open(times, "w") as f:
             json.dump(seconds, f, indent=0, sort_keys=True)
     if report:
