@@ -4,7 +4,7 @@
 # kernels that build them as modules (Debian's do; the debug kernel has them
 # built in).
 #
-#   fetch-9p-modules.sh KVER KMODDIR
+#   fetch-9p-modules.sh KVER KMODDIR [IMAGE.deb]
 #
 # Prints a directory holding 9p.ko, 9pnet_virtio.ko, virtio_pci.ko and
 # every module they depend on (as files ready for insmod), or nothing when
@@ -12,14 +12,16 @@
 # stderr and exits 1. mkinitramfs.sh puts them into every initramfs.
 #
 # The modules come from KMODDIR/kernel when it has them (a kernel installed
-# on this host, KVER=), else from Debian's image package linux-image-KVER,
-# downloaded with 'apt-get download' (70 MB for 6.1; scripts/fetch-kernel.sh
-# keeps only the kernel of it). Either way they are cached once per release
+# on this host, KVER=), else from Debian's image package linux-image-KVER:
+# IMAGE.deb when given (scripts/fetch-kernel.sh, which keeps only the kernel
+# of it, passes the one it downloaded), else downloaded with 'apt-get
+# download' (70 MB for 6.1). Either way they are cached once per release
 # in $(scripts/cache-dir.sh)/modules-9p-KVER/; it is made under a private
 # name and renamed into place when complete.
 set -eu
 kver=$1
 kmoddir=$2
+deb=${3:-}
 here=$(cd "$(dirname "$0")/.." && pwd)
 WANT="9p 9pnet_virtio virtio_pci"
 # Where they and their dependencies live in the kernel's tree (not every
@@ -47,15 +49,18 @@ mkdir -p "$tmp/tree"
 if [ -d "$kmoddir/kernel/fs/9p" ]; then
 	tree="$kmoddir/kernel"
 else
-	echo "fetch-9p-modules.sh: fetching the 9p modules of $kver from Debian's linux-image-$kver (once)" >&2
-	(cd "$tmp" && apt-get download -q "linux-image-$kver" >apt.log 2>&1) ||
-		die "cannot download linux-image-$kver: $(grep -m1 'E: ' "$tmp/apt.log" || echo 'apt-get download failed')"
+	if [ -z "$deb" ]; then
+		echo "fetch-9p-modules.sh: fetching the 9p modules of $kver from Debian's linux-image-$kver (once)" >&2
+		(cd "$tmp" && apt-get download -q "linux-image-$kver" >apt.log 2>&1) ||
+			die "cannot download linux-image-$kver: $(grep -m1 'E: ' "$tmp/apt.log" || echo 'apt-get download failed')"
+		deb=$(ls "$tmp"/linux-image-*.deb)
+	fi
 	patterns=""
 	for d in $UNPACK; do
 		patterns="$patterns ./lib/modules/$kver/kernel/$d/*"
 	done
 	# shellcheck disable=SC2086 # one pattern a word
-	dpkg-deb --fsys-tarfile "$tmp"/linux-image-*.deb | tar -x -C "$tmp/tree" --wildcards $patterns ||
+	dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$tmp/tree" --wildcards $patterns ||
 		die "cannot unpack the modules of linux-image-$kver"
 	tree="$tmp/tree/lib/modules/$kver/kernel"
 fi

@@ -110,6 +110,10 @@ dpkg-deb --fsys-tarfile "$tmp"/debs/linux-image-*.deb |
 release=$(cd "$tmp/image/boot" && ls vmlinuz-* | sed 's/^vmlinuz-//')
 mv "$tmp/image/boot/vmlinuz-$release" "$tmp/vmlinuz"
 mv "$tmp/image/lib/modules/$release" "$tmp/modules"
+# The 9p modules (the guest's view of the host's build) come from this image
+# too: taken now, the image is not downloaded a second time for them.
+"$here/scripts/fetch-9p-modules.sh" "$release" "$tmp/modules" "$tmp"/debs/linux-image-*.deb >/dev/null ||
+	echo "fetch-kernel.sh: going on without the 9p modules; the next build tries again" >&2
 rm -rf "$tmp/debs" "$tmp/image" "$tmp/apt.log"
 
 # The headers' Makefile includes the -common one by its absolute path under
