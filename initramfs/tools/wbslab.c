@@ -6,10 +6,12 @@
  * SLUB counts a slab that a CPU keeps for its next allocations as full, so
  * each count first makes every kmalloc cache give those back (a write to
  * its /sys/kernel/slab/NAME/shrink). Opening those files anew for each count
- * (a shell's 'echo 1 >FILE', 30 files and more) moved kmalloc-96 by one to
- * six slabs between two counts of an idle guest (measured). So wbslab opens
- * them, and /proc/slabinfo, once, and keeps them open: a count is a write
- * to each, then /proc/slabinfo read again from its start.
+ * (a shell's 'echo 1 >FILE') moved the counts it read: with every cache's
+ * file, kmalloc-96 swung by six slabs between two counts of an idle guest;
+ * with the kmalloc caches' only, by one to three slabs under make stress
+ * (measured). So wbslab opens them, and /proc/slabinfo, once, and keeps
+ * them open: a count is a write to each, then /proc/slabinfo read again
+ * from its start.
  *
  *   wbslab     for each line on stdin, count, and print "NAME ACTIVE" for
  *              each kmalloc cache, then a line "."

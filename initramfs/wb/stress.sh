@@ -147,7 +147,6 @@ fi
 while read -r ko params; do
 	mod=$(modname "$ko")
 	before=$(entries)
-	slab=""
 	rm -f /tmp/stress-slab.*
 	slab=$SLAB
 	# Start from a quiet kernel: what the chapter before left running (a
