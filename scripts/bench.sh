@@ -22,11 +22,13 @@ builds=${BUILDS:-3}
 # (it is not, for a kernel from the cache), so only a KVER the user gave
 # goes on to them. Nor does our make's job server, which they cannot reach
 # (they would build with -j1): each chooses its own -j, as from a shell.
+# Nor WB_READY, which would make a 'make grade' below skip the outer make
+# that chooses the kernel, and pass our KVER on as if a user had given it.
 sub() { # COMMAND...: run a command that runs make
 	if [ -n "${KVER_GIVEN:-}" ]; then
-		env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL "$@"
+		env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u WB_READY "$@"
 	else
-		env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u KVER "$@"
+		env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u WB_READY -u KVER "$@"
 	fi
 }
 
