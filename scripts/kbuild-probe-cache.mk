@@ -19,15 +19,24 @@
 #
 # Each entry is one line, 'wbprobe.KEY := $(if ,,ANSWER)', appended with a
 # single write. KEY is the probe with '%', ':', '#', '=', '$' and spaces
-# spelt %p %c %h %e %d %s (characters a variable name cannot hold), and
+# spelt %p %c %h %e %d %s (a variable name cannot hold the others; '%',
+# the escape itself, is escaped first, so no two probes share a KEY), and
 # whitespace runs squeezed: the same probe can reach here with more or
-# fewer spaces between flags. A torn last line (disk full) lacks its ')':
-# make then stops with an error naming this file instead of using it.
+# fewer spaces between flags. A torn last line (a full disk, or a write
+# read half-way by a make running beside it) lacks its closing ')': the
+# file is then not used but emptied, with a warning, and the probes run.
 
 ifneq ($(WB_PROBE_CACHE),)
 wb-empty :=
 wb-space := $(wb-empty) $(wb-empty)
-$(eval $(file <$(WB_PROBE_CACHE)))
+wb-rparen := )
+wb-cached := $(file <$(WB_PROBE_CACHE))
+ifneq ($(filter-out %$(wb-rparen),$(lastword $(wb-cached))),)
+$(warning $(WB_PROBE_CACHE) ends in a torn line: emptied, the compiler is asked again)
+$(file >$(WB_PROBE_CACHE))
+wb-cached :=
+endif
+$(eval $(wb-cached))
 
 wb-escape = $(subst =,%e,$(subst #,%h,$(subst :,%c,$(subst %,%p,$(1)))))
 wb-probe-key = wbprobe.$(subst $(wb-space),%s,$(subst $$,%d,$(call wb-escape,$(strip $(1))|$(strip $(2))|$(strip $(3)))))
