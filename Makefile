@@ -57,6 +57,7 @@ help:
 	@echo 'make reload-selftest  edit, rebuild, reload in a running VM; decode an Oops (KERNEL= too)'
 	@echo 'make compile_commands.json   for clangd / VS Code: chapters and labs, kbuild'"'"'s own generator'
 	@echo 'make bench            the speed figures: boot, memory, make test, clean build, edit+test (medians)'
+	@echo '                      (BASELINE=REV also times make test in that revision, taking turns: the ratio)'
 	@echo 'make sparse           check every chapter module (and lab) with sparse'
 	@echo 'make lint             sparse, plus checkpatch --strict on every chapter and lab skeleton'
 	@echo 'make docs             render the book to $(BUILD)/docs/html'

@@ -8,7 +8,9 @@
 #   - edit one source file, then 'make test CH=10';
 #   - from 'make gdb' to a breakpoint hit, and a module's 'reload';
 #   - with STUDENTS=N, a class of N students graded on chapter 10 (make
-#     grade), and of N/2 (scripts/grade-bench.sh).
+#     grade), and of N/2 (scripts/grade-bench.sh);
+#   - with BASELINE=REV, a warm 'make test' here and in revision REV of the
+#     workbook, in the same run, and their ratio (scripts/bench-baseline.sh).
 # Timing belongs here, never in the tests. BOOTS, TESTS and BUILDS set the
 # run counts.
 set -eu
@@ -102,6 +104,18 @@ if [ "${DEBUG:-1}" != 0 ]; then
 	echo "make gdb to breakpoint hit:     $(cat "$here/build/gdb-selftest/seconds" 2>/dev/null || echo '?') s (KERNEL=debug, chapter 10, insmod typed at the prompt)"
 	KERNEL= sub "$here/scripts/reload-selftest.sh" >/dev/null 2>&1 || echo "bench.sh: make reload-selftest failed" >&2
 	echo "reload of a rebuilt module:     $(cat "$here/build/reload-selftest/6.1/seconds" 2>/dev/null || echo '?') s (in the guest, 6.1, chapter 10)"
+fi
+# BASELINE=REV: a warm make test here and in that revision (a release, or
+# the commit before a change), taking turns, and the ratio of the medians.
+if [ -n "${BASELINE:-}" ]; then
+	times=$here/build/bench-baseline.times
+	if sub "$here/scripts/bench-baseline.sh" "$BASELINE" "$tests" >"$times"; then
+		this=$(sed -n 's/^this //p' "$times" | median)
+		base=$(sed -n 's/^baseline //p' "$times" | median)
+		echo "make test, this tree:           $this"
+		echo "make test, BASELINE=$BASELINE: $base"
+		echo "  ratio (this / baseline):      $(echo "${this%% *} ${base%% *}" | awk '{ printf "%.2f", $1 / $2 }')"
+	fi
 fi
 # A class graded at once (make grade CH=10), STUDENTS=N students and half as
 # many: only when asked, it takes a while.
