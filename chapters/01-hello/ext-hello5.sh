@@ -20,7 +20,7 @@ check_eq "insmod hello-5.ko succeeds" "0" "$RC"
 check_eq "one insmod loads one module, hello_5 (no separate greet module)" "hello_5" \
 	"$(lsmod | grep -E '^(hello_5|greet|hello5)' | cut -d' ' -f1)"
 check_match "hello5_greet() is a function of the loaded module hello_5" \
-	" hello5_greet[[:space:]]+\[hello_5\]" "$(grep hello5_greet /proc/kallsyms)"
+	" hello5_greet[[:space:]]+\[hello_5\]" "$(grep -F hello5_greet /proc/kallsyms)"
 rmmod hello_5
 check_eq "hello-5 greets through hello5_greet() on load and says goodbye on unload" \
 	"Hello, world 5

