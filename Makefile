@@ -364,7 +364,9 @@ compile_commands.json: _reference_modules
 # (they took 2 s of each make test, before the first VM started).
 SELFCHECK := $(BUILD)/selfcheck
 SELFCHECKS := $(foreach ch,$(CHAPTERS),$(SELFCHECK)/lab-$(ch)) $(SELFCHECK)/diagnosis
-$(SELFCHECK)/lab-%: scripts/lab.sh $$(wildcard chapters/%/*.[ch] chapters/%/*/*.[ch] chapters/%/Kbuild chapters/%/*/Kbuild)
+# (A chapter's folders are prerequisites too: a file deleted from one
+# changes its time.)
+$(SELFCHECK)/lab-%: scripts/lab.sh $$(wildcard chapters/%/ chapters/%/*/ chapters/%/*.[ch] chapters/%/*/*.[ch] chapters/%/Kbuild chapters/%/*/Kbuild)
 	@mkdir -p $(@D); rm -f $@; out=$$(scripts/lab.sh verify $*) && touch $@; echo "$$out"
 $(SELFCHECK)/diagnosis: scripts/diagnosis-selftest.py scripts/run-tests.py
 	@mkdir -p $(@D); rm -f $@; out=$$(scripts/diagnosis-selftest.py) && touch $@; echo "$$out"
