@@ -293,14 +293,16 @@ _reference_modules: $(foreach ch,$(REF_CHAPTERS),$(REF_TREE)/$(ch)/.copied) | $(
 	echo 'obj-m += $$(addsuffix /,$$(WB_CHAPTERS))' >$(REF_TREE)/Kbuild; \
 	WB_CHAPTERS="$$stale" $(call kbuild,$(REF_TREE),KCFLAGS=-Werror) && \
 	for ch in $$stale; do touch $(REF_TREE)/$$ch/.built; done
+# In these prerequisites $$* is the stem: make puts it only in place of the
+# first % of a $$(wildcard ...), so a second % would match nothing.
 .SECONDEXPANSION:
-$(REF_TREE)/%/.copied: $$(wildcard chapters/%/*.[ch] chapters/%/Kbuild)
+$(REF_TREE)/%/.copied: $$(wildcard chapters/$$*/*.[ch] chapters/$$*/Kbuild)
 	$(call copy_sources,chapters/$*,$(@D))
 	@touch $@
 
 # A lab may not build: each builds alone, so a broken one fails only its own
 # chapter.
-$(LAB_OUT)/%/.built: $$(wildcard $(LABDIR)/%/*.[ch] $(LABDIR)/%/Kbuild) | $(PROBE_CACHE)
+$(LAB_OUT)/%/.built: $$(wildcard $(LABDIR)/$$*/*.[ch] $(LABDIR)/$$*/Kbuild) | $(PROBE_CACHE)
 	$(call copy_sources,$(LABDIR)/$*,$(@D))
 	+$(Q)$(call kbuild,$(LAB_OUT)/$*,) || \
 		{ echo "make: your $(LABDIR)/$* does not build; the compiler says why above"; exit 1; }
@@ -366,7 +368,7 @@ SELFCHECK := $(BUILD)/selfcheck
 SELFCHECKS := $(foreach ch,$(CHAPTERS),$(SELFCHECK)/lab-$(ch)) $(SELFCHECK)/diagnosis
 # (A chapter's folders are prerequisites too: a file deleted from one
 # changes its time.)
-$(SELFCHECK)/lab-%: scripts/lab.sh $$(wildcard chapters/%/ chapters/%/*/ chapters/%/*.[ch] chapters/%/*/*.[ch] chapters/%/Kbuild chapters/%/*/Kbuild)
+$(SELFCHECK)/lab-%: scripts/lab.sh $$(wildcard $$(addprefix chapters/$$*/,/ */ *.[ch] */*.[ch] Kbuild */Kbuild))
 	@mkdir -p $(@D); rm -f $@; out=$$(scripts/lab.sh verify $*) && touch $@; echo "$$out"
 $(SELFCHECK)/diagnosis: scripts/diagnosis-selftest.py scripts/run-tests.py
 	@mkdir -p $(@D); rm -f $@; out=$$(scripts/diagnosis-selftest.py) && touch $@; echo "$$out"
