@@ -298,8 +298,6 @@ class Runner:
     def on_out(self, line):
         self.console.append(line)
         ch = self.chapters.get(self.current)
-        if ch and CRASH.search(line):
-            self.crashed = True
         if line.startswith("@@wb "):
             self.on_wb(line.split()[1:])
         elif line.startswith("@@host "):
@@ -325,6 +323,9 @@ class Runner:
                                                 or line.startswith("Bail out!")):
             if TROUBLE.search(line):
                 ch.trouble.append(len(self.console) - 1)
+                # (only a kernel line: a test's own TAP and "#" lines
+                # may quote an oops, and then wait)
+                self.crashed = self.crashed or bool(CRASH.search(line))
         elif PLAN.match(line):
             if ch.plan is None and not ch.tests:
                 ch.plan = int(PLAN.match(line).group(1))
