@@ -16,7 +16,9 @@ excerpts), for scripts/reports.py (JUnit, TAP) and scripts/grade.py.
 The chapters are spread over VMs that run at once, one more than there are
 CPUs (--jobs N, or WB_JOBS, says how many at most): chapters with the same vm.conf (WB_VMCONF,
 from the Makefile) share VMs, split so that each VM's chapters took about
-as long in the last run (--times FILE keeps the seconds each took). Each
+as long in the last run (--times FILE keeps the seconds each took when it
+passed: a failing chapter, such as a hung lab killed after 90 s, keeps the
+time of its last good run, or the next plan puts it in a VM of its own). Each
 chapter's report is printed whole, in chapter order, whichever VM ran it.
 
 Each VM is started through scripts/run-qemu.sh in test mode. The guest
@@ -717,7 +719,8 @@ def run_suite(names, log, score, transcripts, results, times, jobs, report=None)
     for t in threads:
         t.join()
     if times:
-        seconds.update({n: round(ch.seconds, 2) for n, ch in chapters.items() if ch.seconds})
+        seconds.update({n: round(ch.seconds, 2) for n, ch in chapters.items()
+                        if ch.seconds and ch.finished and not ch.counts()[1]})
         boots = sorted(r.boot for r in runners if r.boot is not None)
         if boots:                       # "boot" is no chapter's name (NN-slug)
             seconds["boot"] = round(boots[len(boots) // 2], 2)
