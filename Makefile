@@ -360,7 +360,8 @@ compile_commands.json: _reference_modules
 # make test first checks, on the host, that every chapter's lab skeleton
 # fills back into the reference (scripts/lab.sh verify), so the labs cannot
 # drift from the code, and that the runner names each kind of kernel report
-# right; then it runs the chapters in the VM. It fails if any of them fails.
+# right (and boots a VM once more only when its kernel died before the first
+# chapter); then it runs the chapters in the VM. It fails if any of them fails.
 # The transcripts the tests save go to the book. A host check runs again
 # only when a file it reads changed: its stamp in SELFCHECK says it passed
 # (they took 2 s of each make test, before the first VM started).

@@ -2,11 +2,14 @@
 """Check the one-sentence diagnosis of scripts/run-tests.py against the
 headlines the kernel prints for each kind of report, with stack lines that
 could mislead a careless match (a deadlock's __mutex_lock frames are not a
-lockdep report). Prints TAP; 'make test' runs it.
+lockdep report); and that a VM whose kernel dies before its first chapter is
+booted once more, but only then. Prints TAP; 'make test' runs it.
 
     diagnosis-selftest.py
 """
+import contextlib
 import importlib.util
+import io
 import os
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -79,17 +82,61 @@ def diagnose(lines, note=False):
     return r.diagnosis(ch)
 
 
+
+class ScriptedRunner(runner.Runner):
+    """A runner whose "VM" prints the console lines of one script per boot."""
+
+    def __init__(self, boots, *args):
+        self.boots = list(boots)
+        super().__init__(*args)
+
+    def vm_command(self):
+        return ["printf", "%s\\n"] + self.boots.pop(0)
+
+
+PANIC = ["[    2.5] int3: 0000 [#1] PREEMPT_RT SMP NOPTI",
+         "[    2.5] Kernel panic - not syncing: Fatal exception in interrupt"]
+GOOD = ["@@wb begin 00-case", "1..1", "ok 1 - it works", "@@wb end 00-case",
+        "@@wb done"]
+
+
+def boot(boots):
+    """Run the scripted boots; the chapter's results, and the output."""
+    ch = runner.Chapter("00-case")
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        ScriptedRunner(boots, [ch], runner.Printer([ch.name])).run()
+    return ch.counts(), out.getvalue()
+
+
 n = failed = 0
+
+
+def check(ok, desc, *why):
+    global n, failed
+    n += 1
+    print(f"{'ok' if ok else 'not ok'} {n} - {desc}")
+    if not ok:
+        failed += 1
+        for line in why:
+            print(f"#   {line}")
+
+
 for cases, note in ((CASES, False), (NOTES, True)):
     for lines, want in cases:
-        n += 1
         got = diagnose(lines, note)
-        if got.startswith(want):
-            print(f"ok {n} - diagnosis of \"{lines[0][:60]}\"")
-        else:
-            failed += 1
-            print(f"not ok {n} - diagnosis of \"{lines[0][:60]}\"")
-            print(f"#   expected to start with: {want}")
-            print(f"#   got:                    {got}")
+        check(got.startswith(want), f"diagnosis of \"{lines[0][:60]}\"",
+              f"expected to start with: {want}", f"got:                    {got}")
+
+# A kernel that dies before the first chapter is booted once more, and says so.
+counts, out = boot([PANIC, GOOD])
+check(counts[:2] == (2, 0) and "booting the VM once more" in out,
+      "a VM whose kernel panics while booting is booted once more, and passes", *out.splitlines())
+counts, out = boot([PANIC, PANIC])
+check(counts[1] == 1 and "died while booting, again" in out,
+      "... and fails when it panics on both boots", *out.splitlines())
+counts, out = boot([["@@wb begin 00-case", "1..1"] + PANIC[1:]])
+check(counts[1] and "once more" not in out,
+      "a panic once a chapter began is that chapter's, and not retried", *out.splitlines())
 print(f"1..{n}")
 raise SystemExit(1 if failed else 0)
