@@ -34,9 +34,10 @@
 /* tag::state[] */
 /*
  * What the handler records. A raw spinlock, because the handler runs with
- * preemption (and, for an int3-based probe, interrupts) disabled: on a
- * PREEMPT_RT kernel a plain spinlock_t is a sleeping lock, which must not
- * be taken there.
+ * preemption disabled: on a PREEMPT_RT kernel a plain spinlock_t is a
+ * sleeping lock, which must not be taken there. (The probe is reached
+ * through ftrace. Reached through an int3 breakpoint it would run like an
+ * NMI, where no lock may be taken at all.)
  */
 struct opensnoop_log {
 	kuid_t uid;			/* whose opens are counted */
