@@ -571,10 +571,10 @@ class Runner:
         self.boot_and_run()
         died = self.died_booting()
         if died:
-            # No module was loaded yet, so it is no chapter's doing. Seen
-            # about once in a few hundred boots of 6.12-rt with 2 vCPUs under
-            # multi-threaded TCG (a stale int3 in code the kernel had just
-            # patched). Said on the output, and a second death fails as ever.
+            # No module was loaded yet, so it is no chapter's doing. Seen,
+            # rarely, with 6.12-rt on 2 vCPUs under multi-threaded TCG (an
+            # int3 hit in code the kernel was patching, in sched_clock_cpu).
+            # Said on the output; a second death fails as ever.
             self.printer.say(None, "run-tests.py: the kernel died while booting, before "
                              f"{self.order[0]} began ({died}); booting the VM once more")
             if self.log:
