@@ -62,7 +62,7 @@ line=$(grep -n 'sum += node->num;' "$src" | cut -d: -f1)
 cat >"$out/commands.gdb" <<EOF
 set pagination off
 set trace-commands on
-break numlist_init
+tbreak numlist_init
 break numlist.c:$line
 continue
 bt
@@ -113,7 +113,7 @@ fi
 hit=1
 tries=1200
 while [ "$tries" -gt 0 ]; do
-	if grep -q '^Breakpoint [0-9]*, numlist_init' "$out/gdb.log"; then
+	if grep -Eq '^(Temporary breakpoint|Breakpoint) [0-9]+, numlist_init' "$out/gdb.log"; then
 		hit=0
 		break
 	fi
@@ -151,7 +151,7 @@ result "$(matches '^\[Inferior 1 \(process 1\) exited normally\]' "$out/gdb.log"
 # The book's transcript: the session, each command after a "(gdb)" prompt
 # (trace-commands marks them with "+"; lx-symbols' own "set pagination" is
 # left out), paths relative to the workbook.
-sed -n '/^+break numlist_init/,$p' "$out/gdb.log" | grep -v '^++' |
+sed -n '/^+tbreak numlist_init/,$p' "$out/gdb.log" | grep -v '^++' |
 	sed "s/^+/(gdb) /; s,$here/,,g" >"$out/session.txt"
 
 tap_end
