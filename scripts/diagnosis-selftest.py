@@ -82,7 +82,6 @@ def diagnose(lines, note=False):
     return r.diagnosis(ch)
 
 
-
 class ScriptedRunner(runner.Runner):
     """A runner whose "VM" prints the console lines of one script per boot."""
 
